@@ -1,0 +1,3 @@
+from kite.cli import main
+
+raise SystemExit(main())

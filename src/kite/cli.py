@@ -1,0 +1,141 @@
+"""The `kite` command: new, dev, start, routes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kite.exceptions import KiteError
+
+__all__ = ["main"]
+
+_APP_DIR_VARIABLE = "KITE_APP_DIR"
+_DEV_VARIABLE = "KITE_DEV"
+
+
+def app_from_environment() -> Any:
+    """The ASGI app for uvicorn's reloader and workers, which import it by name."""
+    from kite.server.app import create_app
+
+    return create_app(os.environ[_APP_DIR_VARIABLE], dev=os.environ.get(_DEV_VARIABLE) == "1")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kite", description="Kite: SvelteKit's page model.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    new = commands.add_parser("new", help="create a new app in DIR")
+    new.add_argument("dir")
+    for name, text in (("dev", "development server"), ("start", "production server")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("dir", nargs="?", default=".")
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        if name == "start":
+            command.add_argument("--workers", type=int, default=1)
+    routes = commands.add_parser("routes", help="print the route table")
+    routes.add_argument("dir", nargs="?", default=".")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "new":
+            from kite.scaffold import create_project
+
+            create_project(Path(arguments.dir))
+            print(f"Created {arguments.dir}. Run: kite dev {arguments.dir}")
+            return 0
+        if arguments.command == "routes":
+            return _routes(Path(arguments.dir))
+        if arguments.command == "dev":
+            return _dev(arguments)
+        return _start(arguments)
+    except KiteError as exc:
+        print(f"kite: {exc}", file=sys.stderr)
+        return 1
+
+
+def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "host": arguments.host,
+        "port": arguments.port,
+        # Kite reads X-Forwarded-* itself, only from proxy.trusted_hosts in kite.toml.
+        "proxy_headers": False,
+        "server_header": False,
+        "log_level": "info",
+    }
+
+
+def _start(arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kite.server.app import create_app
+
+    app_dir = Path(arguments.dir).resolve()
+    if arguments.workers < 1:
+        raise KiteError("--workers must be at least 1")
+    # Import every module now, so that a broken app stops here with a clear message.
+    app = create_app(app_dir)
+    if arguments.workers == 1:
+        uvicorn.run(app, **_serve_options(arguments))
+        return 0
+    os.environ[_APP_DIR_VARIABLE] = str(app_dir)
+    os.environ.pop(_DEV_VARIABLE, None)
+    uvicorn.run(
+        "kite.cli:app_from_environment",
+        factory=True,
+        workers=arguments.workers,
+        **_serve_options(arguments),
+    )
+    return 0
+
+
+def _dev(arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    app_dir = Path(arguments.dir).resolve()
+    if not (app_dir / "src").is_dir():
+        raise KiteError(f"{app_dir} has no src/ folder (run `kite new DIR` to start an app)")
+    os.environ[_APP_DIR_VARIABLE] = str(app_dir)
+    os.environ[_DEV_VARIABLE] = "1"
+    uvicorn.run(
+        "kite.cli:app_from_environment",
+        factory=True,
+        reload=True,
+        reload_dirs=[str(app_dir)],
+        reload_includes=["*.py", "*.html", "*.toml"],
+        **_serve_options(arguments),
+    )
+    return 0
+
+
+def _routes(app_dir: Path) -> int:
+    from kite.server.app import Kite
+    from kite.config import load_settings
+
+    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()))
+    rows = [("ROUTE", "KIND", "METHODS", "FILES")]
+    for route in app.manifest.routes:
+        kinds = []
+        methods: list[str] = []
+        files = []
+        if route.has_page:
+            kinds.append("page")
+            methods += ["GET", "HEAD"] + (["POST"] if route.actions is not None else [])
+            files += [name for name in (route.page_template,) if name]
+            if route.page_server is not None:
+                files.append(str(route.page_server.path.relative_to(app.src)))
+        if route.endpoint is not None:
+            kinds.append("endpoint")
+            methods += [m for m in route.endpoint.allowed() if m not in methods]
+            files.append(str(route.endpoint.path.relative_to(app.src)))
+        rows.append((route.id, "+".join(kinds), ",".join(methods), " ".join(files)))
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3])
+    return 0

@@ -1,0 +1,140 @@
+"""Settings: `kite.toml` beside `src/`, overridden by environment variables.
+
+```toml
+origin = "https://example.com"      # env ORIGIN
+body_size_limit = "512K"            # env BODY_SIZE_LIMIT (bytes, K/M/G, or "Infinity")
+
+[csrf]
+check_origin = true                 # only this switches the Origin check off
+trusted_origins = ["https://payments.example"]
+
+[proxy]
+trusted_hosts = ["127.0.0.1"]       # whose X-Forwarded-* headers are believed
+
+[forms]
+max_fields = 1000                   # fields in one urlencoded or multipart body
+max_files = 1000                    # files in one multipart body
+max_part_size = "1M"                # bytes of one multipart field that is not a file
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kite.exceptions import KiteError
+from kite.sansio.limits import parse_size
+
+__all__ = ["Settings", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default; see the module docstring for the file format."""
+
+    origin: str | None = None
+    body_size_limit: int | None = 512 * 1024
+    csrf_check_origin: bool = True
+    csrf_trusted_origins: tuple[str, ...] = ()
+    proxy_trusted_hosts: tuple[str, ...] = ()
+    max_fields: int = 1000
+    max_files: int = 1000
+    max_part_size: int = 1024 * 1024
+    dev: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+_KNOWN = {
+    "origin": None,
+    "body_size_limit": None,
+    "csrf": {"check_origin", "trusted_origins"},
+    "proxy": {"trusted_hosts"},
+    "forms": {"max_fields", "max_files", "max_part_size"},
+}
+
+
+def load_settings(
+    app_dir: Path, *, dev: bool = False, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read `kite.toml` (optional) and the environment into one `Settings`."""
+    environ = os.environ if environ is None else environ
+    path = app_dir / "kite.toml"
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise KiteError(f"{path}: not valid TOML — {exc}") from None
+    _check_keys(path, raw)
+    csrf = raw.get("csrf", {})
+    proxy = raw.get("proxy", {})
+    forms = raw.get("forms", {})
+    try:
+        return Settings(
+            origin=_origin(environ.get("ORIGIN") or raw.get("origin"), path),
+            body_size_limit=parse_size(
+                environ.get("BODY_SIZE_LIMIT", raw.get("body_size_limit", "512K"))
+            ),
+            csrf_check_origin=_bool(csrf.get("check_origin", True), "csrf.check_origin", path),
+            csrf_trusted_origins=tuple(
+                _origin(o, path) or "" for o in _list(csrf, "trusted_origins", path)
+            ),
+            proxy_trusted_hosts=tuple(_list(proxy, "trusted_hosts", path)),
+            max_fields=_count(forms.get("max_fields", 1000), "forms.max_fields", path),
+            max_files=_count(forms.get("max_files", 1000), "forms.max_files", path),
+            max_part_size=parse_size(forms.get("max_part_size", "1M"), setting="max_part_size")
+            or 2**62,
+            dev=dev,
+        )
+    except ValueError as exc:
+        raise KiteError(f"{path}: {exc}") from None
+
+
+def _check_keys(path: Path, raw: dict[str, Any]) -> None:
+    for key, value in raw.items():
+        if key not in _KNOWN:
+            known = ", ".join(sorted(_KNOWN))
+            raise KiteError(f"{path}: unknown setting '{key}' (known settings: {known})")
+        allowed = _KNOWN[key]
+        if allowed is None:
+            continue
+        if not isinstance(value, dict):
+            raise KiteError(f"{path}: '{key}' must be a table: [{key}]")
+        for sub in value:
+            if sub not in allowed:
+                raise KiteError(
+                    f"{path}: unknown setting '{key}.{sub}' "
+                    f"(known in [{key}]: {', '.join(sorted(allowed))})"
+                )
+
+
+def _origin(value: Any, path: Path) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or "://" not in value:
+        raise KiteError(f"{path}: origin {value!r} must look like https://example.com")
+    return value.rstrip("/").lower()
+
+
+def _list(table: dict[str, Any], key: str, path: Path) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise KiteError(f"{path}: '{key}' must be a list of strings")
+    return value
+
+
+def _bool(value: Any, name: str, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise KiteError(f"{path}: '{name}' must be true or false, not {value!r}")
+    return value
+
+
+def _count(value: Any, name: str, path: Path) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise KiteError(f"{path}: '{name}' must be a whole number ≥ 0, not {value!r}")
+    return value

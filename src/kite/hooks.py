@@ -1,0 +1,42 @@
+"""Composing `handle` hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from kite.server.calling import call_user
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
+    from kite.server.event import RequestEvent
+
+__all__ = ["sequence"]
+
+Resolve = Callable[["RequestEvent"], Awaitable["Response"]]
+Handle = Callable[["RequestEvent", Resolve], Any]
+
+
+def sequence(*handles: Handle) -> Handle:
+    """Chain several `handle` functions: each one's `resolve` calls the next.
+
+    ::
+
+        handle = sequence(authenticate, add_security_headers)
+    """
+
+    async def handle(event: RequestEvent, resolve: Resolve) -> Response:
+        async def run(index: int, current: RequestEvent) -> Response:
+            if index == len(handles):
+                return await resolve(current)
+
+            async def next_resolve(next_event: RequestEvent) -> Response:
+                return await run(index + 1, next_event)
+
+            response: Response = await call_user(handles[index], current, next_resolve)
+            return response
+
+        return await run(0, event)
+
+    return handle

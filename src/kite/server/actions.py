@@ -1,0 +1,191 @@
+"""Form actions: pick the action a POST names, run it, and answer with the re-rendered page
+(native submissions) or an ActionResult (enhanced submissions and `fetch`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import Response
+
+from kite import devalue
+from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
+from kite.sansio import action_result
+from kite.sansio.negotiation import media_type, negotiate
+from kite.server.calling import call_user
+from kite.server.errors import PublicError, public_error
+from kite.server.event import RequestEvent
+from kite.server.manifest import Route
+
+if TYPE_CHECKING:
+    from kite.server.app import Kite
+
+__all__ = ["handle_action", "is_action_json", "json_error", "json_redirect"]
+
+FORM_TYPES = (
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+    "application/x-sveltekit-formdata",
+)
+
+
+@dataclass
+class Outcome:
+    """What running an action came to: success, failure, redirect or error."""
+
+    kind: str
+    status: int = 200
+    data: Any = None
+    exc: BaseException | None = None
+
+
+def is_action_json(event: RequestEvent, route: Route) -> bool:
+    """A POST to a page whose `Accept` prefers JSON: answer with an ActionResult."""
+    if event.request.method != "POST" or not route.has_page:
+        return False
+    accept = event.request.headers.get("accept")
+    return negotiate(accept, ["application/json", "text/html"]) == "application/json"
+
+
+def _location(event: RequestEvent) -> str:
+    return action_result.result_location(event.url.path, event.url.query)
+
+
+async def handle_action(app: Kite, event: RequestEvent, route: Route) -> Response:
+    outcome = await _run(app, event, route)
+    if is_action_json(event, route):
+        return await _json_response(app, event, route, outcome)
+    return await _html_response(app, event, route, outcome)
+
+
+async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
+    try:
+        action = _select(app, event, route)
+        await _read_body(event)
+        returned = await call_user(action, event, in_thread=True)
+    except Redirect as exc:
+        return Outcome("redirect", exc.status, exc=exc)
+    except ActionFailure:
+        return Outcome("error", exc=TypeError('Cannot "raise fail()". Use "return fail()"'))
+    except Exception as exc:
+        return Outcome("error", exc=exc)
+    return _classify(route, returned)
+
+
+def _select(app: Kite, event: RequestEvent, route: Route) -> Any:
+    from kite.server.page import method_not_allowed
+
+    actions = route.page_server.actions if route.page_server is not None else None
+    if actions is None:
+        raise method_not_allowed(route, app.dev)
+    name = action_result.action_name(event.url.query)
+    if name == "default":
+        raise RequestError(400, 'Cannot use reserved action name "default"')
+    if name is None:
+        name = "default"
+    action = actions.get(name)
+    if action is None:
+        raise RequestError(404, f"No action with name '{name}' found")
+    content_type = event.request.headers.get("content-type")
+    if media_type(content_type) not in FORM_TYPES:
+        raise RequestError(
+            415, f"Form actions expect form-encoded data — received {content_type or 'null'}"
+        )
+    return action
+
+
+async def _read_body(event: RequestEvent) -> None:
+    """Parse the form before the action runs, so that a body over the limit or a malformed
+    one is answered 413/400 and never half-read by the action."""
+    if media_type(event.request.headers.get("content-type")) == "text/plain":
+        await event.request.body()
+    else:
+        await event.request.form()
+
+
+def _classify(route: Route, returned: Any) -> Outcome:
+    if isinstance(returned, ActionFailure):
+        return Outcome("failure", returned.status, returned.data)
+    if isinstance(returned, Redirect):
+        message = "Cannot `return redirect(...)` — use `redirect(...)` instead (it raises)"
+        return Outcome("error", exc=TypeError(message))
+    if isinstance(returned, HttpError):
+        message = "Cannot `return error(...)` — use `error(...)` or `return fail(...)` instead"
+        return Outcome("error", exc=TypeError(message))
+    if isinstance(returned, Response):
+        return Outcome("error", exc=TypeError(_not_serializable(route) + _RESPONSE_HINT))
+    return Outcome("success", 200, returned)
+
+
+_RESPONSE_HINT = (
+    ". Form actions need to return plain objects or fail(). "
+    'E.g. return {"success": True} or return fail(400, {"message": "invalid"})'
+)
+
+
+def _not_serializable(route: Route) -> str:
+    return f"Data returned from action inside {route.id} is not serializable"
+
+
+def _is_falsy(value: Any) -> bool:
+    """JavaScript's idea of falsy, which decides a success 'without data'."""
+    if value is None or value is devalue.UNDEFINED or value is False:
+        return True
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value == 0 or (isinstance(value, float) and math.isnan(value))
+    return isinstance(value, str) and value == ""
+
+
+async def _json_response(app: Kite, event: RequestEvent, route: Route, outcome: Outcome) -> Response:
+    location = _location(event)
+    if outcome.kind == "redirect":
+        assert isinstance(outcome.exc, Redirect)
+        return json_redirect(outcome.exc)
+    if outcome.kind == "error":
+        assert outcome.exc is not None
+        return json_error(event, await public_error(app, outcome.exc, event))
+    if outcome.kind == "success" and _is_falsy(outcome.data):
+        return _json(action_result.success_result(location, None), 200)
+    data = devalue.UNDEFINED if outcome.data is None else outcome.data
+    try:
+        serialized = devalue.stringify(data, reducers=app.reducers)
+    except devalue.DevalueError as exc:
+        failure = TypeError(_serialization_message(route, exc))
+        return json_error(event, await public_error(app, failure, event))
+    if outcome.kind == "success":
+        return _json(action_result.success_result(location, serialized), 200)
+    return _json(action_result.failure_result(outcome.status, location, serialized), outcome.status)
+
+
+def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
+    path = getattr(exc, "path", "")
+    where = f" (data{path})" if path else ""
+    return f"{_not_serializable(route)}: {exc}{where}"
+
+
+async def _html_response(app: Kite, event: RequestEvent, route: Route, outcome: Outcome) -> Response:
+    from kite.server.page import render_error, render_page
+
+    if outcome.kind == "redirect":
+        assert isinstance(outcome.exc, Redirect)
+        return Response(status_code=outcome.status, headers={"location": outcome.exc.location})
+    if outcome.kind == "error":
+        assert outcome.exc is not None
+        return await render_error(app, event, route, outcome.exc, failed_at=len(route.folders))
+    form = None if outcome.data is devalue.UNDEFINED else outcome.data
+    return await render_page(app, event, route, form=form, status=outcome.status)
+
+
+def _json(body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def json_redirect(exc: Redirect) -> Response:
+    return _json(action_result.redirect_result(exc.status, exc.location), 200)
+
+
+def json_error(event: RequestEvent, error: PublicError) -> Response:
+    body = action_result.error_result(_location(event), error.body)
+    return _json(body, error.status, error.headers)

@@ -1,0 +1,99 @@
+"""`create_app(DIR)`: read the app on disk once and return the ASGI callable."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from starlette.types import Receive, Scope, Send
+
+from kite.config import Settings, load_settings
+from kite.exceptions import KiteError
+from kite.server.body import FormLimits
+from kite.server.manifest import Manifest, build_manifest
+from kite.server.modules import HooksModule, load_hooks
+from kite.server.render import Renderer
+from kite.server.static import StaticFiles
+
+__all__ = ["Kite", "create_app"]
+
+logger = logging.getLogger("kite")
+
+
+class Kite:
+    """A Kite application: the route manifest, templates, hooks and settings of one app."""
+
+    def __init__(self, app_dir: Path, settings: Settings) -> None:
+        self.app_dir = app_dir
+        self.src = app_dir / "src"
+        self.settings = settings
+        self.dev = settings.dev
+        if not self.src.is_dir():
+            raise KiteError(
+                f"{app_dir} has no src/ folder: a Kite app keeps its routes in "
+                "src/routes/ (run `kite new DIR` to start one)"
+            )
+        # `src/` is importable so that route modules can `import lib.db`.
+        if str(self.src) not in sys.path:
+            sys.path.insert(0, str(self.src))
+        self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
+        self.manifest: Manifest = build_manifest(self.src)
+        self.renderer = Renderer(self.src, dev=self.dev)
+        if self.hooks.configure_templates is not None:
+            self.hooks.configure_templates(self.renderer.environment)
+        self.renderer.compile_all(self.manifest.templates)
+        self.static = StaticFiles(app_dir / "static", dev=self.dev)
+        self.form_limits = FormLimits(
+            max_fields=settings.max_fields,
+            max_files=settings.max_files,
+            max_part_size=settings.max_part_size,
+        )
+        self.reducers = {name: entry["encode"] for name, entry in self.hooks.transport.items()}
+        self.revivers = {name: entry["decode"] for name, entry in self.hooks.transport.items()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from kite.server.respond import respond
+
+        if scope["type"] == "http":
+            await respond(self, scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+        else:
+            raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def create_app(app_dir: str | os.PathLike[str] = ".", dev: bool = False, **overrides: Any) -> Any:
+    """The ASGI application for the Kite app in `app_dir`.
+
+    Every route module is imported now, so a broken module, a route conflict or a bad
+    setting raises `KiteError` naming the file. With `dev=True` such an error does not
+    raise: every request shows it on an error page instead, until the file is fixed.
+    """
+    path = Path(app_dir).resolve()
+    try:
+        settings = load_settings(path, dev=dev)
+        if overrides:
+            from dataclasses import replace
+
+            settings = replace(settings, **overrides)
+        return Kite(path, settings)
+    except KiteError as exc:
+        if not dev:
+            raise
+        logger.error("%s", exc)
+        from kite.server.devpage import BrokenApp
+
+        return BrokenApp(exc)

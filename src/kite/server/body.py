@@ -1,0 +1,88 @@
+"""Request bodies: the size limit, and form parsing that answers 400/413 for bad input
+instead of failing inside the app's code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.types import Message, Receive, Scope
+
+from kite.exceptions import RequestError
+from kite.sansio.negotiation import media_type
+
+__all__ = ["FormLimits", "KiteRequest", "limit_body"]
+
+
+def limit_body(receive: Receive, scope: Scope, limit: int | None) -> Receive:
+    """Wrap `receive` so that a body over `limit` bytes, or longer than its declared
+    Content-Length, raises a 413 `RequestError` the moment it is read."""
+    declared: int | None = None
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            declared = int(value) if value.isdigit() else -1
+            break
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        if declared == -1:
+            raise RequestError(400, "Content-Length is not a number")
+        if declared is not None and limit is not None and declared > limit:
+            raise RequestError(413, f"Content-length of {declared} exceeds limit of {limit} bytes.")
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if limit is not None and received > limit:
+                raise RequestError(413, f"request body size exceeded BODY_SIZE_LIMIT of {limit}")
+            if declared is not None and received > declared:
+                raise RequestError(413, f"request body size exceeded content-length of {declared}")
+        return message
+
+    return limited
+
+
+class FormLimits:
+    def __init__(self, *, max_fields: int, max_files: int, max_part_size: int) -> None:
+        self.max_fields = max_fields
+        self.max_files = max_files
+        self.max_part_size = max_part_size
+
+
+class KiteRequest(Request):
+    """Starlette's `Request`, whose `form()` applies Kite's limits and reports malformed
+    bodies as 400 errors."""
+
+    form_limits = FormLimits(max_fields=1000, max_files=1000, max_part_size=1024 * 1024)
+
+    async def _get_form(
+        self,
+        *,
+        max_files: int | float | None = None,
+        max_fields: int | float | None = None,
+        max_part_size: int | None = None,
+    ) -> FormData:
+        if self._form is not None:
+            return self._form
+        kind = media_type(self.headers.get("content-type"))
+        if kind == "text/plain":
+            raise TypeError(
+                f"The form posted to {self.url.path} was sent as text/plain "
+                '(enctype="text/plain"), which cannot be read as fields reliably. Remove the '
+                "enctype attribute (or use multipart/form-data), or read the raw text with "
+                "await event.request.body()."
+            )
+        limits = self.form_limits
+        try:
+            return await super()._get_form(
+                max_files=limits.max_files if max_files is None else max_files,
+                max_fields=limits.max_fields if max_fields is None else max_fields,
+                max_part_size=limits.max_part_size if max_part_size is None else max_part_size,
+            )
+        except MultiPartException as exc:
+            raise RequestError(400, f"Malformed form data: {exc.message}") from None
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise RequestError(400, f"Malformed form data: {exc}") from None
+

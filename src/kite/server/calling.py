@@ -1,0 +1,23 @@
+"""Calling the app's functions, which may be plain or async."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+
+async def call_user(function: Callable[..., Any], *args: Any, in_thread: bool = False) -> Any:
+    """Call `function`; await it if async. `in_thread` runs a plain function in a worker
+    thread, so that a load or action doing blocking I/O does not stall other requests."""
+    if inspect.iscoroutinefunction(function):
+        return await function(*args)
+    if in_thread:
+        result = await run_in_threadpool(function, *args)
+    else:
+        result = function(*args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result

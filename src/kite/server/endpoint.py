@@ -1,0 +1,59 @@
+"""`+server.py` endpoints: one function per HTTP method, plus `fallback`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from kite.exceptions import Redirect
+from kite.sansio.negotiation import negotiate
+from kite.server.calling import call_user
+from kite.server.errors import public_error
+from kite.server.event import RequestEvent
+from kite.server.modules import EndpointModule
+
+if TYPE_CHECKING:
+    from kite.server.app import Kite
+
+__all__ = ["call_endpoint"]
+
+
+async def call_endpoint(app: Kite, event: RequestEvent, endpoint: EndpointModule) -> Response:
+    method = event.request.method
+    handler = endpoint.handlers.get(method)
+    if handler is None and method == "HEAD":
+        handler = endpoint.handlers.get("GET")
+    if handler is None:
+        handler = endpoint.fallback
+    if handler is None:
+        allowed = endpoint.allowed()
+        if method == "OPTIONS":
+            return Response(status_code=204, headers={"allow": ", ".join([*allowed, "OPTIONS"])})
+        return PlainTextResponse(
+            f"{method} method not allowed", status_code=405, headers={"allow": ", ".join(allowed)}
+        )
+    try:
+        response = await call_user(handler, event, in_thread=True)
+    except Redirect:
+        raise
+    except Exception as exc:
+        return await _endpoint_error(app, event, exc)
+    if not isinstance(response, Response):
+        error = TypeError(
+            f"{method} in {endpoint.path} returned {type(response).__name__}, not a response: "
+            "return kite.json(data), kite.text(body) or a starlette Response"
+        )
+        return await _endpoint_error(app, event, error)
+    return response
+
+
+async def _endpoint_error(app: Kite, event: RequestEvent, exc: Exception) -> Response:
+    """API clients get the error as JSON; browsers get the error page."""
+    accept = event.request.headers.get("accept") or "text/html"
+    if negotiate(accept, ["application/json", "text/html"]) == "application/json":
+        error = await public_error(app, exc, event)
+        return JSONResponse(error.body, status_code=error.status, headers=error.headers)
+    from kite.server.page import render_error
+
+    return await render_error(app, event, None, exc)

@@ -1,0 +1,149 @@
+"""The request event that loads, actions, endpoints and hooks receive."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from starlette.datastructures import URL as StarletteURL
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+
+from kite.server.cookies import Cookies
+
+__all__ = ["URL", "Locals", "RequestEvent", "Route", "current_event", "get_request_event"]
+
+_current: contextvars.ContextVar[RequestEvent | None] = contextvars.ContextVar(
+    "kite_request_event", default=None
+)
+
+
+class URL(StarletteURL):
+    """Starlette's URL with `query_params`, as in `event.url.query_params["redirectTo"]`."""
+
+    @property
+    def query_params(self) -> QueryParams:
+        cached: QueryParams | None = self.__dict__.get("_query_params")
+        if cached is None:
+            cached = self.__dict__["_query_params"] = QueryParams(self.query)
+        return cached
+
+
+class Locals(SimpleNamespace):
+    """Per-request values, set by `handle` and read by loads and actions."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"event.locals has no attribute '{name}': set it in handle() in "
+            f"src/hooks.server.py (event.locals.{name} = ...), or read it with "
+            f"getattr(event.locals, '{name}', None)"
+        )
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.__dict__.get(name, default)
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str | None
+
+
+class RequestEvent:
+    """Everything a load, action, endpoint or hook knows about the request.
+
+    `request` is Starlette's `Request`; `url` the full URL; `params` the route parameters;
+    `route.id` the route id; `locals` a per-request namespace; `cookies` the cookie jar.
+    """
+
+    def __init__(
+        self,
+        request: Request,
+        *,
+        url: URL,
+        cookies: Cookies,
+        client_address: str,
+        route_id: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
+        self.request = request
+        self.url = url
+        self.cookies = cookies
+        self.client_address = client_address
+        self.route = Route(route_id)
+        self.params: dict[str, str] = params or {}
+        self.locals = Locals()
+        self.response_headers: dict[str, str] = {}
+        self._parent: Callable[[], Awaitable[dict[str, Any]]] | None = None
+
+    def set_headers(self, headers: Mapping[str, str]) -> None:
+        """Add headers to the response, whichever kind it turns out to be."""
+        for name, value in headers.items():
+            key = name.lower()
+            if key == "set-cookie":
+                raise ValueError(
+                    "Use event.cookies.set(name, value, ...) instead of event.set_headers "
+                    "to set cookies"
+                )
+            if key in self.response_headers:
+                if key == "server-timing":
+                    self.response_headers[key] += f", {value}"
+                    continue
+                raise ValueError(f'"{name}" header is already set')
+            self.response_headers[key] = str(value)
+
+    def parent(self) -> Any:
+        """(load only) The merged data of the layouts above: `await event.parent()`.
+
+        In a plain `def load`, which runs in a worker thread, it returns the data directly.
+        """
+        if self._parent is None:
+            raise RuntimeError(
+                "event.parent() is only available inside a load function "
+                "(+layout.server.py or +page.server.py)"
+            )
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            import anyio.from_thread
+
+            return anyio.from_thread.run(self._parent)
+        return self._parent()
+
+    def child(self, parent: Callable[[], Awaitable[dict[str, Any]]]) -> RequestEvent:
+        """A view of this event for one load: the same request, its own `parent()`."""
+        clone = object.__new__(RequestEvent)
+        clone.__dict__.update(self.__dict__)
+        clone._parent = parent
+        return clone
+
+    def __repr__(self) -> str:
+        return f"<RequestEvent {self.request.method} {self.url.path} route={self.route.id}>"
+
+
+def current_event() -> RequestEvent | None:
+    return _current.get()
+
+
+def get_request_event() -> RequestEvent:
+    """The event of the request being handled, from anywhere inside it."""
+    event = _current.get()
+    if event is None:
+        raise RuntimeError(
+            "get_request_event() was called outside a request; call it from a load, an action, "
+            "an endpoint or a hook (or code they call)"
+        )
+    return event
+
+
+def bind_event(event: RequestEvent) -> contextvars.Token[RequestEvent | None]:
+    return _current.set(event)
+
+
+def unbind_event(token: contextvars.Token[RequestEvent | None]) -> None:
+    _current.reset(token)

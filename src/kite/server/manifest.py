@@ -1,0 +1,178 @@
+"""Walk `src/routes` into the route manifest: one `Route` per page or endpoint, each with
+the chain of folders (layouts, error pages) from the root down to it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kite.exceptions import KiteError
+from kite.sansio.routing import (
+    RouteIdError,
+    RoutePattern,
+    conflict_key,
+    parse_route_id,
+    sort_route_ids,
+)
+from kite.server.modules import (
+    EndpointModule,
+    ServerModule,
+    load_endpoint,
+    load_server_module,
+)
+
+__all__ = ["Folder", "Manifest", "Route", "build_manifest"]
+
+_KNOWN_FILES = {
+    "+page.html",
+    "+page.server.py",
+    "+layout.html",
+    "+layout.server.py",
+    "+error.html",
+    "+server.py",
+}
+_SUGGESTIONS = {
+    "+page.svelte": "+page.html",
+    "+layout.svelte": "+layout.html",
+    "+error.svelte": "+error.html",
+    "+page.server.js": "+page.server.py",
+    "+page.server.ts": "+page.server.py",
+    "+layout.server.js": "+layout.server.py",
+    "+server.js": "+server.py",
+    "+page.jinja": "+page.html",
+    "+page.py": "+page.server.py",
+    "+layout.py": "+layout.server.py",
+    "+page.jinja2": "+page.html",
+    "+server.server.py": "+server.py",
+}
+
+
+@dataclass
+class Folder:
+    """One folder of the route tree, as far as layouts and error pages go."""
+
+    route_id: str
+    path: Path
+    layout_template: str | None = None  # template name relative to src/
+    layout_server: ServerModule | None = None
+    error_template: str | None = None
+
+
+@dataclass
+class Route:
+    id: str
+    pattern: RoutePattern
+    folders: list[Folder]  # root first; the last one is the route's own folder
+    page_template: str | None = None
+    page_server: ServerModule | None = None
+    endpoint: EndpointModule | None = None
+    has_page: bool = False
+
+    @property
+    def actions(self) -> dict[str, object] | None:
+        return None if self.page_server is None else self.page_server.actions
+
+
+@dataclass
+class Manifest:
+    routes: list[Route]  # in ranking order: the first match wins
+    root: Folder
+    templates: list[str] = field(default_factory=list)
+
+    def match(self, decoded_path: str) -> tuple[Route, dict[str, str]] | None:
+        for route in self.routes:
+            params = route.pattern.match(decoded_path)
+            if params is not None:
+                return route, params
+        return None
+
+
+def _template_name(path: Path, src: Path) -> str:
+    return path.relative_to(src).as_posix()
+
+
+def build_manifest(src: Path) -> Manifest:
+    """Scan `src/routes`, import every server module and check the tree for mistakes."""
+    routes_dir = src / "routes"
+    if not routes_dir.is_dir():
+        raise KiteError(f"{routes_dir} does not exist: create it with a +page.html inside")
+    folders: dict[str, Folder] = {}
+    routes: dict[str, Route] = {}
+    templates: list[str] = []
+    for directory, subdirs, files in os.walk(routes_dir):
+        subdirs.sort()
+        folder_path = Path(directory)
+        relative = folder_path.relative_to(routes_dir).as_posix()
+        route_id = "/" if relative == "." else "/" + relative
+        folder = Folder(route_id, folder_path)
+        folders[route_id] = folder
+        route = _scan_folder(folder, sorted(files), src, templates)
+        if route is not None:
+            routes[route_id] = route
+    for route in routes.values():
+        route.folders = _chain(route.id, folders)
+    _check_conflicts(list(routes.values()))
+    ordered = [routes[route_id] for route_id in sort_route_ids(list(routes))]
+    return Manifest(ordered, folders["/"], templates)
+
+
+def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[str]) -> Route | None:
+    for name in files:
+        if name.startswith("+") and name not in _KNOWN_FILES:
+            hint = _SUGGESTIONS.get(name)
+            raise KiteError(
+                f"{folder.path / name}: files prefixed with + are reserved for Kite "
+                f"({', '.join(sorted(_KNOWN_FILES))})"
+                + (f" — did you mean {hint}?" if hint else "; rename it without the +")
+            )
+    present = set(files)
+    if "+layout.html" in present:
+        folder.layout_template = _template_name(folder.path / "+layout.html", src)
+        templates.append(folder.layout_template)
+    if "+error.html" in present:
+        folder.error_template = _template_name(folder.path / "+error.html", src)
+        templates.append(folder.error_template)
+    if "+layout.server.py" in present:
+        folder.layout_server = load_server_module(
+            folder.path / "+layout.server.py", src, is_page=False
+        )
+    is_page = "+page.html" in present or "+page.server.py" in present
+    if not is_page and "+server.py" not in present:
+        return None
+    try:
+        pattern = parse_route_id(folder.route_id)
+    except RouteIdError as exc:
+        raise KiteError(f"{folder.path}: {exc}") from None
+    route = Route(folder.route_id, pattern, [], has_page=is_page)
+    if "+page.html" in present:
+        route.page_template = _template_name(folder.path / "+page.html", src)
+        templates.append(route.page_template)
+    if "+page.server.py" in present:
+        route.page_server = load_server_module(folder.path / "+page.server.py", src, is_page=True)
+    if "+server.py" in present:
+        route.endpoint = load_endpoint(folder.path / "+server.py", src)
+    return route
+
+
+def _chain(route_id: str, folders: dict[str, Folder]) -> list[Folder]:
+    chain = [folders["/"]]
+    if route_id != "/":
+        parts = route_id.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            chain.append(folders["/" + "/".join(parts[:depth])])
+    return chain
+
+
+def _check_conflicts(routes: list[Route]) -> None:
+    seen: dict[str, Route] = {}
+    for route in sorted(routes, key=lambda r: r.id):
+        key = conflict_key(route.id)
+        other = seen.get(key)
+        if other is not None:
+            raise KiteError(
+                f"The routes {other.folders[-1].path} and {route.folders[-1].path} match the "
+                f"same URLs ({other.id} and {route.id}). Remove one, or make one of them more "
+                "specific (a static segment, or a different parameter layout)."
+            )
+        seen[key] = route

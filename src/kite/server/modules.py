@@ -1,0 +1,194 @@
+"""Import the app's server modules (`+page.server.py` & co.) from their paths, and check
+what they export so that mistakes are reported at start-up, naming the file."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from kite.exceptions import KiteError
+
+__all__ = [
+    "EndpointModule",
+    "HTTP_METHODS",
+    "HooksModule",
+    "ServerModule",
+    "import_path",
+    "load_endpoint",
+    "load_hooks",
+    "load_server_module",
+]
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class ModuleImportError(KiteError):
+    """A server module that raised while importing; keeps the original traceback text."""
+
+    def __init__(self, path: Path, exc: BaseException) -> None:
+        self.path = path
+        self.details = "".join(traceback.format_exception(exc))
+        super().__init__(
+            f"{path} failed to import: {type(exc).__name__}: {exc}\n"
+            "Fix the error above (the traceback below points at the line).\n\n" + self.details
+        )
+
+
+def _module_name(path: Path, root: Path) -> str:
+    relative = path.relative_to(root).with_suffix("")
+    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", str(relative))
+    return f"kite_app.{cleaned}"
+
+
+def import_path(path: Path, root: Path) -> ModuleType:
+    """Import a file as a module; `+` and `.` in its name keep `import` from doing it."""
+    name = _module_name(path, root)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise KiteError(f"{path}: cannot be loaded as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    # Registered first so that dataclasses and pickling inside it can find the module.
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise ModuleImportError(path, exc) from exc
+    return module
+
+
+Handler = Callable[..., Any]
+
+
+@dataclass
+class ServerModule:
+    """What a `+page.server.py` or `+layout.server.py` provides."""
+
+    path: Path
+    load: Handler | None = None
+    actions: dict[str, Handler] | None = None
+
+
+@dataclass
+class EndpointModule:
+    path: Path
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    fallback: Handler | None = None
+
+    def allowed(self) -> list[str]:
+        methods = [m for m in HTTP_METHODS if m in self.handlers]
+        if "GET" in self.handlers and "HEAD" not in self.handlers:
+            methods.insert(methods.index("GET") + 1, "HEAD")
+        return methods
+
+
+@dataclass
+class HooksModule:
+    path: Path | None = None
+    handle: Handler | None = None
+    handle_error: Handler | None = None
+    configure_templates: Handler | None = None
+    transport: dict[str, dict[str, Handler]] = field(default_factory=dict)
+
+
+def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule:
+    module = import_path(path, root)
+    exports = vars(module)
+    kind = "+page.server.py" if is_page else "+layout.server.py"
+    load = exports.get("load")
+    if load is not None and not callable(load):
+        raise KiteError(f"{path}: 'load' must be a function (async def load(event): ...)")
+    for method in HTTP_METHODS:
+        if callable(exports.get(method)):
+            raise KiteError(
+                f"{path}: defines {method}(), but HTTP method handlers belong in a +server.py "
+                f"file beside it. For forms, use actions = {{...}} in {kind}."
+            )
+    if "action" in exports and "actions" not in exports:
+        raise KiteError(f"{path}: defines 'action' — did you mean 'actions = {{...}}'?")
+    if "actions" not in exports:
+        return ServerModule(path, load=load)
+    if not is_page:
+        raise KiteError(
+            f"{path}: a layout cannot have actions. Move 'actions' to the +page.server.py "
+            "of the page whose forms post to it (a form in a layout can post to that page with "
+            'action="/that/page?/name").'
+        )
+    return ServerModule(path, load=load, actions=_check_actions(path, exports["actions"]))
+
+
+def _check_actions(path: Path, actions: Any) -> dict[str, Handler]:
+    if not isinstance(actions, dict):
+        raise KiteError(
+            f"{path}: 'actions' must be a dict from action name to function, "
+            'e.g. actions = {"default": save} or {"login": login, "register": register}'
+        )
+    for name, action in actions.items():
+        if not isinstance(name, str):
+            raise KiteError(f"{path}: action names must be strings, got {name!r}")
+        if not callable(action):
+            raise KiteError(f"{path}: action '{name}' is {action!r}, not a function")
+    if "default" in actions and len(actions) > 1:
+        others = ", ".join(repr(n) for n in actions if n != "default")
+        raise KiteError(
+            f"{path}: When using named actions, the default action cannot be used — "
+            f"'default' is mixed with {others}. Rename 'default' (and post to ?/<name>), "
+            "or keep only 'default'."
+        )
+    return dict(actions)
+
+
+def load_endpoint(path: Path, root: Path) -> EndpointModule:
+    exports = vars(import_path(path, root))
+    endpoint = EndpointModule(path)
+    for method in HTTP_METHODS:
+        handler = exports.get(method)
+        if handler is not None:
+            if not callable(handler):
+                raise KiteError(f"{path}: '{method}' must be a function taking the event")
+            endpoint.handlers[method] = handler
+    fallback = exports.get("fallback")
+    if fallback is not None:
+        endpoint.fallback = fallback
+    if not endpoint.handlers and endpoint.fallback is None:
+        lower = [m for m in HTTP_METHODS if inspect.isfunction(exports.get(m.lower()))]
+        hint = f" (found {', '.join(m.lower() for m in lower)}: write them in capitals)"
+        raise KiteError(
+            f"{path}: a +server.py needs at least one handler named after an HTTP method "
+            f"(GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD) or 'fallback'"
+            + (hint if lower else "")
+        )
+    return endpoint
+
+
+def load_hooks(path: Path, root: Path) -> HooksModule:
+    if not path.is_file():
+        return HooksModule()
+    exports = vars(import_path(path, root))
+    hooks = HooksModule(path)
+    for name in ("handle", "handle_error", "configure_templates"):
+        value = exports.get(name)
+        if value is not None and not callable(value):
+            raise KiteError(f"{path}: '{name}' must be a function")
+        setattr(hooks, name, value)
+    transport = exports.get("transport", {})
+    if not isinstance(transport, dict) or not all(
+        isinstance(entry, dict) and callable(entry.get("encode")) and callable(entry.get("decode"))
+        for entry in transport.values()
+    ):
+        raise KiteError(
+            f"{path}: 'transport' must map a type name to "
+            '{"encode": function, "decode": function}'
+        )
+    hooks.transport = transport
+    return hooks

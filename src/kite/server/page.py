@@ -1,0 +1,150 @@
+"""Pages: run the loads, render the templates inside their layouts, and render the nearest
+`+error.html` when something fails."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from kite.exceptions import Redirect, RequestError
+from kite.server.devpage import traceback_block
+from kite.server.errors import PublicError, public_error
+from kite.server.event import RequestEvent
+from kite.server.load import LoadResult, run_loads
+from kite.server.manifest import Folder, Route
+from kite.server.modules import ServerModule
+from kite.server.render import PageState, fallback_error_page
+
+if TYPE_CHECKING:
+    from kite.server.app import Kite
+
+__all__ = ["handle_page", "render_error", "render_page"]
+
+logger = logging.getLogger("kite")
+
+
+async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
+    method = event.request.method
+    if method in ("GET", "HEAD"):
+        return await render_page(app, event, route)
+    if method == "POST":
+        from kite.server.actions import handle_action
+
+        return await handle_action(app, event, route)
+    has_actions = route.actions is not None
+    if method == "OPTIONS":
+        allow = "GET, HEAD, OPTIONS" + (", POST" if has_actions else "")
+        return Response(status_code=204, headers={"allow": allow})
+    allow = ", ".join(["GET"] + (["POST"] if has_actions else []) + ["OPTIONS", "HEAD"])
+    return PlainTextResponse(
+        f"{method} method not allowed", status_code=405, headers={"allow": allow}
+    )
+
+
+def _nodes(route: Route) -> list[ServerModule | None]:
+    return [folder.layout_server for folder in route.folders] + [route.page_server]
+
+
+async def render_page(
+    app: Kite, event: RequestEvent, route: Route, *, form: Any = None, status: int = 200
+) -> Response:
+    """Run every load of the page and render it; `form` is an action's data, if any."""
+    loads = await run_loads(_nodes(route), event)
+    if loads.error is not None:
+        assert loads.failed_at is not None
+        if isinstance(loads.error, Redirect):
+            return Response(status_code=loads.error.status, headers={"location": loads.error.location})
+        return await render_error(
+            app, event, route, loads.error, failed_at=loads.failed_at, loads=loads
+        )
+    page_index = len(route.folders)
+    data = loads.merged(page_index)
+    page = PageState(
+        url=event.url, params=event.params, route=event.route, status=status, data=data, form=form
+    )
+    templates: list[tuple[str | None, Any]] = [
+        (folder.layout_template, loads.merged(index)) for index, folder in enumerate(route.folders)
+    ]
+    templates.append((route.page_template, data))
+    try:
+        document = app.renderer.render_document(templates, page)
+    except Exception as exc:
+        return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
+    return HTMLResponse(document, status_code=status)
+
+
+async def render_error(
+    app: Kite,
+    event: RequestEvent,
+    route: Route | None,
+    exc: BaseException,
+    *,
+    failed_at: int | None = None,
+    loads: LoadResult | None = None,
+) -> Response:
+    """Answer with the nearest `+error.html` above the node that failed.
+
+    `failed_at` indexes the route's folders (layouts), the page being one past the last.
+    An action-JSON request gets an `error` ActionResult instead.
+    """
+    from kite.server.actions import is_action_json, json_error
+
+    error = await public_error(app, exc, event)
+    if route is not None and is_action_json(event, route):
+        return json_error(event, error)
+    folders = route.folders if route is not None else [app.manifest.root]
+    if failed_at is None:
+        failed_at = len(folders)
+    for level in range(min(failed_at, len(folders)) - 1, -1, -1):
+        if folders[level].error_template is None:
+            continue
+        response = await _try_error_page(app, event, folders[: level + 1], error, loads)
+        if response is not None:
+            return response
+    details = error.details or ""
+    page = fallback_error_page(error.status, str(error.body.get("message", "")), details)
+    return HTMLResponse(page, status_code=error.status, headers=error.headers)
+
+
+async def _try_error_page(
+    app: Kite,
+    event: RequestEvent,
+    folders: list[Folder],
+    error: PublicError,
+    loads: LoadResult | None,
+) -> Response | None:
+    """Render the error page of the last folder inside the layouts above it, or None when a
+    layout load or the template fails (the caller then tries a boundary further up)."""
+    if loads is None or len(loads.data) < len(folders):
+        loads = await run_loads([folder.layout_server for folder in folders], event)
+    if loads.failed_at is not None and loads.failed_at < len(folders):
+        logger.error("load in a layout failed while rendering an error page: %r", loads.error)
+        return None
+    page = PageState(
+        url=event.url,
+        params=event.params,
+        route=event.route,
+        status=error.status,
+        error=error.body,
+        data=loads.merged(len(folders) - 1),
+    )
+    templates: list[tuple[str | None, Any]] = [
+        (folder.layout_template, loads.merged(index)) for index, folder in enumerate(folders)
+    ]
+    templates.append((folders[-1].error_template, page.data))
+    suffix = traceback_block(error.details) if error.details else ""
+    try:
+        document = app.renderer.render_document(templates, page, body_suffix=suffix)
+    except Exception:
+        logger.exception("the error page %s failed to render", folders[-1].error_template)
+        return None
+    return HTMLResponse(document, status_code=error.status, headers=error.headers)
+
+
+def method_not_allowed(route: Route, dev: bool) -> RequestError:
+    detail = "POST method not allowed. No form actions exist for this page"
+    if dev:
+        detail += f" at {route.id}"
+    return RequestError(405, detail, headers={"allow": "GET"})

@@ -1,0 +1,165 @@
+"""Templates: the Jinja2 environment, layouts nested through `{{ children }}`, and the
+`src/app.html` shell with `%kite.head%` and `%kite.body%`."""
+
+from __future__ import annotations
+
+import contextvars
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
+from markupsafe import Markup
+
+from kite.exceptions import KiteError
+
+__all__ = ["PageState", "Renderer"]
+
+DEFAULT_SHELL = """<!doctype html>
+<html lang="en">
+\t<head>
+\t\t<meta charset="utf-8">
+\t\t<meta name="viewport" content="width=device-width, initial-scale=1">
+\t\t%kite.head%
+\t</head>
+\t<body>
+\t\t<div>%kite.body%</div>
+\t</body>
+</html>
+"""
+
+_head_parts: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "kite_head_parts", default=None
+)
+
+
+class HeadExtension(Extension):
+    """`{% head %}<title>Login</title>{% endhead %}` puts markup into `%kite.head%`."""
+
+    tags = {"head"}
+
+    def parse(self, parser: jinja2.parser.Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endhead",), drop_needle=True)
+        call = self.call_method("_collect")
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _collect(self, caller: Any) -> str:
+        parts = _head_parts.get()
+        if parts is not None:
+            parts.append(str(caller()))
+        return ""
+
+
+@dataclass
+class PageState:
+    """`page` in templates: what the page is and how it got here."""
+
+    url: Any
+    params: Mapping[str, str]
+    route: Any
+    status: int = 200
+    error: Mapping[str, Any] | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    form: Any = None
+
+
+class Renderer:
+    def __init__(self, src: Path, *, dev: bool) -> None:
+        self.src = src
+        self.dev = dev
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(src)),
+            autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
+            undefined=jinja2.ChainableUndefined,
+            auto_reload=dev,
+            extensions=[HeadExtension],
+            enable_async=False,
+        )
+        self._shell_path = src / "app.html"
+        self._shell = self._read_shell()
+        self._shell_mtime = self._mtime()
+
+    def _mtime(self) -> float:
+        try:
+            return self._shell_path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def _read_shell(self) -> tuple[str, str, str]:
+        text = (
+            self._shell_path.read_text(encoding="utf-8")
+            if self._shell_path.is_file()
+            else DEFAULT_SHELL
+        )
+        for marker in ("%kite.head%", "%kite.body%"):
+            if text.count(marker) != 1:
+                raise KiteError(
+                    f"{self._shell_path}: must contain {marker} exactly once "
+                    "(%kite.head% inside <head>, %kite.body% inside <body>)"
+                )
+        head_at, body_at = text.index("%kite.head%"), text.index("%kite.body%")
+        if body_at < head_at:
+            raise KiteError(f"{self._shell_path}: %kite.head% must come before %kite.body%")
+        return (
+            text[:head_at],
+            text[head_at + len("%kite.head%") : body_at],
+            text[body_at + len("%kite.body%") :],
+        )
+
+    def compile_all(self, names: Sequence[str]) -> None:
+        """Load every template at start-up so that syntax errors stop the app early."""
+        for name in names:
+            try:
+                self.environment.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise KiteError(
+                    f"{self.src / name}:{exc.lineno}: template syntax error — {exc.message}"
+                ) from None
+
+    def render_document(
+        self,
+        templates: Sequence[tuple[str | None, Mapping[str, Any]]],
+        page: PageState,
+        *,
+        head: str = "",
+        body_suffix: str = "",
+    ) -> str:
+        """Render the innermost template first, then each layout around it, then the shell.
+
+        `templates` runs root layout first; a None name passes `children` through.
+        """
+        parts: list[str] = []
+        token = _head_parts.set(parts)
+        try:
+            children = Markup("")
+            for name, data in reversed(templates):
+                if name is None:
+                    continue
+                template = self.environment.get_template(name)
+                context = {"data": data, "form": page.form, "page": page, "children": children}
+                children = Markup(template.render(context))
+        finally:
+            _head_parts.reset(token)
+        return self.wrap(str(children) + body_suffix, head + "".join(parts))
+
+    def wrap(self, body: str, head: str) -> str:
+        if self.dev and self._mtime() != self._shell_mtime:
+            self._shell = self._read_shell()
+            self._shell_mtime = self._mtime()
+        before, middle, after = self._shell
+        return f"{before}{head}{middle}{body}{after}"
+
+
+def fallback_error_page(status: int, message: str, details: str = "") -> str:
+    """The page shown when there is no `+error.html`, or it failed too."""
+    extra = f"<pre>{html.escape(details)}</pre>" if details else ""
+    return (
+        '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{status} {html.escape(message)}</title></head>\n"
+        f"<body><h1>{status}</h1><p>{html.escape(message)}</p>{extra}</body>\n</html>\n"
+    )

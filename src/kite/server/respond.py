@@ -1,0 +1,263 @@
+"""The request pipeline: path checks → static files → trailing slash → CSRF → route match →
+`handle` hook → page, action or endpoint → cookies and headers on whatever comes out."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import TYPE_CHECKING
+
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from kite.exceptions import Redirect, RequestError
+from kite.sansio import csrf
+from kite.sansio.negotiation import negotiate
+from kite.sansio.routing import decode_path
+from kite.server.body import KiteRequest, limit_body
+from kite.server.calling import call_user
+from kite.server.cookies import Cookies
+from kite.server.event import URL, RequestEvent, bind_event, unbind_event
+from kite.server.manifest import Route
+
+if TYPE_CHECKING:
+    from kite.server.app import Kite
+
+__all__ = ["respond"]
+
+logger = logging.getLogger("kite")
+
+
+async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None:
+    try:
+        response = await _respond(app, scope, receive)
+    except RequestError as exc:
+        # Only what happens before an event exists lands here (a path that cannot be decoded).
+        response = PlainTextResponse(exc.detail, status_code=exc.status)
+    await response(scope, receive, send)
+
+
+async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+    try:
+        raw = raw_path.decode("ascii")
+        path = decode_path(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise RequestError(400, f"Malformed URI: {exc}") from None
+    if "\x00" in path or not raw.startswith("/"):
+        raise RequestError(400, "Malformed URI: the path contains a NUL byte or is not absolute")
+    method = scope["method"]
+    if method in ("GET", "HEAD"):
+        static_file = app.static.lookup(path)
+        if static_file is not None:
+            return app.static.response(static_file)
+    if len(raw) > 1 and raw.endswith("/"):
+        # "//evil.example/" must not become a protocol-relative Location.
+        location = "/" + raw.strip("/")
+        query = scope.get("query_string", b"").decode("latin-1")
+        return RedirectResponse(location + (f"?{query}" if query else ""), status_code=308)
+    event = _make_event(app, scope, receive)
+    token = bind_event(event)
+    try:
+        forbidden = _check_csrf(app, event)
+        if forbidden is not None:
+            return forbidden
+        matched = app.manifest.match(path)
+        route = None
+        if matched is not None:
+            route, event.params = matched
+            event.route = type(event.route)(route.id)
+        response = await _handle(app, event, route)
+        return _finish(event, response)
+    finally:
+        unbind_event(token)
+
+
+def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
+    scheme, host, client = _trusted_origin_parts(app, scope)
+    if host is None:
+        raise RequestError(400, "Bad Request: the Host header is missing or malformed")
+    query = scope.get("query_string", b"").decode("latin-1")
+    raw_path = scope.get("raw_path", b"").decode("ascii") or scope["path"]
+    url = URL(f"{scheme}://{host}{raw_path}" + (f"?{query}" if query else ""))
+    request = KiteRequest(scope, limit_body(receive, scope, app.settings.body_size_limit))
+    request.form_limits = app.form_limits
+    cookies = Cookies(
+        request.headers.get("cookie"),
+        url_scheme=scheme,
+        url_host=host,
+        url_path=url.path,
+        dev=app.dev,
+    )
+    return RequestEvent(request, url=url, cookies=cookies, client_address=client)
+
+
+def _trusted_origin_parts(app: Kite, scope: Scope) -> tuple[str, str | None, str]:
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+    client = scope.get("client")
+    peer = client[0] if client else ""
+    scheme = scope.get("scheme", "http")
+    host = headers.get("host")
+    if app.settings.proxy_trusted_hosts and _is_trusted(peer, app.settings.proxy_trusted_hosts):
+        forwarded_proto = headers.get("x-forwarded-proto")
+        if forwarded_proto:
+            scheme = forwarded_proto.split(",")[0].strip().lower()
+        forwarded_host = headers.get("x-forwarded-host")
+        if forwarded_host:
+            host = forwarded_host.split(",")[0].strip()
+        forwarded_for = headers.get("x-forwarded-for")
+        if forwarded_for:
+            peer = _client_from_forwarded(forwarded_for, app.settings.proxy_trusted_hosts, peer)
+    if scheme not in ("http", "https"):
+        scheme = "http"
+    if host is None and scope.get("server"):
+        server_host, server_port = scope["server"]
+        host = f"{server_host}:{server_port}"
+    if host is not None and not _valid_host(host):
+        host = None
+    return scheme, host, peer
+
+
+def _client_from_forwarded(value: str, trusted: tuple[str, ...], peer: str) -> str:
+    # The right-most address that is not a trusted proxy is the client.
+    for address in reversed([part.strip() for part in value.split(",") if part.strip()]):
+        if not _is_trusted(address, trusted):
+            return address
+    return peer
+
+
+def _is_trusted(address: str, trusted: tuple[str, ...]) -> bool:
+    if "*" in trusted or address in trusted:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for entry in trusted:
+        if "/" in entry:
+            try:
+                if ip in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                continue
+    return False
+
+
+def _valid_host(host: str) -> bool:
+    if not host or len(host) > 255:
+        return False
+    return all(ch.isalnum() or ch in "-._:[]" for ch in host)
+
+
+def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
+    settings = app.settings
+    if not settings.csrf_check_origin:
+        return None
+    request = event.request
+    own = settings.origin or f"{event.url.scheme}://{event.url.netloc}".lower()
+    origin = request.headers.get("origin")
+    if not csrf.is_forbidden(
+        method=request.method,
+        content_type=request.headers.get("content-type"),
+        origin=origin,
+        own_origin=own,
+        trusted_origins=settings.csrf_trusted_origins,
+    ):
+        return None
+    message = csrf.forbidden_message(request.method)
+    explanation = (
+        f"expected Origin {own}, received {origin or 'no Origin header'}; if this site is "
+        "reached through another origin, set origin or csrf.trusted_origins in kite.toml"
+    )
+    logger.warning("%s: %s", message, explanation)
+    if (request.headers.get("accept") or "").strip().lower() == "application/json":
+        body = {"message": message}
+        if app.dev:
+            body["detail"] = explanation
+        return JSONResponse(body, status_code=403)
+    return PlainTextResponse(message + (f"\n\n{explanation}" if app.dev else ""), status_code=403)
+
+
+async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Response:
+    async def resolve(resolved_event: RequestEvent) -> Response:
+        return await _dispatch(app, resolved_event, route)
+
+    hook = app.hooks.handle
+    try:
+        if hook is None:
+            return await resolve(event)
+        response = await call_user(hook, event, resolve)
+        if not isinstance(response, Response):
+            raise TypeError(
+                f"handle() in {app.hooks.path} returned {type(response).__name__}; it must "
+                "return the response: `return await resolve(event)`"
+            )
+        return response
+    except Redirect as exc:
+        if route is not None and _is_action_json(event, route):
+            from kite.server.actions import json_redirect
+
+            return json_redirect(exc)
+        return _redirect_response(exc)
+    except Exception as exc:
+        from kite.server.page import render_error
+
+        return await render_error(app, event, route, exc)
+
+
+async def _dispatch(app: Kite, event: RequestEvent, route: Route | None) -> Response:
+    from kite.server.endpoint import call_endpoint
+    from kite.server.page import handle_page
+
+    if route is None:
+        raise RequestError(404, f"Not found: {event.url.path}")
+    method = event.request.method
+    if route.endpoint is not None and (not route.has_page or not _page_wins(event, route)):
+        response = await call_endpoint(app, event, route.endpoint)
+    else:
+        response = await handle_page(app, event, route)
+    if route.endpoint is not None and route.has_page and method in ("GET", "HEAD"):
+        vary = response.headers.get("vary", "")
+        if "accept" not in vary.lower() and vary != "*":
+            response.headers["vary"] = f"{vary}, Accept" if vary else "Accept"
+    return response
+
+
+def _page_wins(event: RequestEvent, route: Route) -> bool:
+    """Beside a +server.py, browsers' navigations and form posts go to the page."""
+    request = event.request
+    method = request.method
+    if method not in ("GET", "HEAD", "POST"):
+        return False
+    if method == "POST" and request.headers.get("x-sveltekit-action") == "true":
+        return True
+    if negotiate(request.headers.get("accept"), ["*/*", "text/html"]) == "text/html":
+        return True
+    endpoint = route.endpoint
+    assert endpoint is not None  # the caller checked
+    if endpoint.fallback is not None:
+        return False
+    if method == "HEAD":
+        return not ({"HEAD", "GET"} & endpoint.handlers.keys())
+    return method not in endpoint.handlers
+
+
+def _is_action_json(event: RequestEvent, route: Route) -> bool:
+    from kite.server.actions import is_action_json
+
+    if route.endpoint is not None and not _page_wins(event, route):
+        return False
+    return is_action_json(event, route)
+
+
+def _redirect_response(exc: Redirect) -> Response:
+    return Response(status_code=exc.status, headers={"location": exc.location})
+
+
+def _finish(event: RequestEvent, response: Response) -> Response:
+    for name, value in event.response_headers.items():
+        if name not in response.headers:
+            response.headers[name] = value
+    for header in event.cookies.set_cookie_headers():
+        response.raw_headers.append((b"set-cookie", header.encode("latin-1")))
+    return response

@@ -1,0 +1,2 @@
+async def load(event):
+    return {"root": "root-data", "user": getattr(event.locals, "user", None)}

@@ -1,0 +1,2 @@
+async def load(event):
+    raise RuntimeError("secret database detail")
