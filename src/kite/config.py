@@ -3,6 +3,7 @@
 ```toml
 origin = "https://example.com"      # env ORIGIN
 body_size_limit = "512K"            # env BODY_SIZE_LIMIT (bytes, K/M/G, or "Infinity")
+max_header_size = "64K"             # all request headers together; more gets 431
 
 [csrf]
 check_origin = true                 # only this switches the Origin check off
@@ -39,6 +40,7 @@ class Settings:
 
     origin: str | None = None
     body_size_limit: int | None = 512 * 1024
+    max_header_size: int = 64 * 1024
     csrf_check_origin: bool = True
     csrf_trusted_origins: tuple[str, ...] = ()
     proxy_trusted_hosts: tuple[str, ...] = ()
@@ -52,6 +54,7 @@ class Settings:
 _KNOWN = {
     "origin": None,
     "body_size_limit": None,
+    "max_header_size": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
@@ -80,6 +83,8 @@ def load_settings(
             body_size_limit=parse_size(
                 environ.get("BODY_SIZE_LIMIT", raw.get("body_size_limit", "512K"))
             ),
+            max_header_size=parse_size(raw.get("max_header_size", "64K"), setting="max_header_size")
+            or 2**62,
             csrf_check_origin=_bool(csrf.get("check_origin", True), "csrf.check_origin", path),
             csrf_trusted_origins=tuple(
                 _origin(o, path) or "" for o in _list(csrf, "trusted_origins", path)

@@ -86,11 +86,12 @@ def _parse_accept(accept: str) -> list[_Range]:
 
 
 def _best_range(ranges: Sequence[_Range], type_: str, subtype: str) -> _Range | None:
+    """The most specific range matching ``type_/subtype``; among equals, the highest weight."""
     best: _Range | None = None
     for candidate in ranges:
         if candidate.type not in ("*", type_) or candidate.subtype not in ("*", subtype):
             continue
-        if best is None or candidate.specificity > best.specificity:
+        if best is None or (candidate.specificity, candidate.q) > (best.specificity, best.q):
             best = candidate
     return best
 

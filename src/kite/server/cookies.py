@@ -397,7 +397,7 @@ class Cookies:
             ):
                 continue
             current = best.get(cookie.name)
-            if current is None or (cookie.order,) > (
+            if current is None or (len(cookie.path), cookie.order) > (
                 len(current.path),
                 current.order,
             ):

@@ -80,6 +80,12 @@ class Renderer:
             extensions=[HeadExtension],
             enable_async=False,
         )
+        # `{{ form | tojson }}` writes what JSON.stringify would: compact, keys in order.
+        self.environment.policies["json.dumps_kwargs"] = {
+            "sort_keys": False,
+            "separators": (",", ":"),
+            "ensure_ascii": False,
+        }
         self._shell_path = src / "app.html"
         self._shell = self._read_shell()
         self._shell_mtime = self._mtime()

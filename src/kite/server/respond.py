@@ -46,6 +46,11 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         raise RequestError(400, f"Malformed URI: {exc}") from None
     if "\x00" in path or not raw.startswith("/"):
         raise RequestError(400, "Malformed URI: the path contains a NUL byte or is not absolute")
+    header_size = sum(len(name) + len(value) for name, value in scope["headers"])
+    if header_size > app.settings.max_header_size:
+        raise RequestError(
+            431, f"Request headers of {header_size} bytes exceed max_header_size"
+        )
     method = scope["method"]
     if method in ("GET", "HEAD"):
         static_file = app.static.lookup(path)

@@ -1,0 +1,5 @@
+def default(event):
+    raise RuntimeError("should never get here")
+
+
+actions = {"default": default}

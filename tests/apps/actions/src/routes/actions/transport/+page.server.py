@@ -1,0 +1,8 @@
+from lib.foo import Foo
+
+
+def default(event):
+    return {"foo": Foo("It works")}
+
+
+actions = {"default": default}

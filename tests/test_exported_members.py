@@ -1,0 +1,32 @@
+import kite
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert kite.__all__ == sorted(kite.__all__)
+    public = {name for name in vars(kite) if not name.startswith("_")}
+    modules = {"devalue", "exceptions", "hooks", "responses", "server", "sansio", "config"}
+    assert public - modules == set(kite.__all__)
+
+
+def test_exported_members_are_pinned() -> None:
+    assert kite.__all__ == [
+        "ActionFailure",
+        "Cookies",
+        "HttpError",
+        "KiteError",
+        "Redirect",
+        "RequestError",
+        "RequestEvent",
+        "create_app",
+        "error",
+        "fail",
+        "get_request_event",
+        "invalid",
+        "is_action_failure",
+        "is_http_error",
+        "is_redirect",
+        "json",
+        "redirect",
+        "sequence",
+        "text",
+    ]
