@@ -115,8 +115,8 @@ def _dev(arguments: argparse.Namespace) -> int:
 
 
 def _routes(app_dir: Path) -> int:
-    from kite.server.app import Kite
     from kite.config import load_settings
+    from kite.server.app import Kite
 
     app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()))
     rows = [("ROUTE", "KIND", "METHODS", "FILES")]
@@ -137,5 +137,7 @@ def _routes(app_dir: Path) -> int:
         rows.append((route.id, "+".join(kinds), ",".join(methods), " ".join(files)))
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3])
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]
+        )
     return 0

@@ -83,8 +83,9 @@ def load_settings(
             body_size_limit=parse_size(
                 environ.get("BODY_SIZE_LIMIT", raw.get("body_size_limit", "512K"))
             ),
-            max_header_size=parse_size(raw.get("max_header_size", "64K"), setting="max_header_size")
-            or 2**62,
+            max_header_size=_unlimited(
+                parse_size(raw.get("max_header_size", "64K"), setting="max_header_size")
+            ),
             csrf_check_origin=_bool(csrf.get("check_origin", True), "csrf.check_origin", path),
             csrf_trusted_origins=tuple(
                 _origin(o, path) or "" for o in _list(csrf, "trusted_origins", path)
@@ -92,12 +93,17 @@ def load_settings(
             proxy_trusted_hosts=tuple(_list(proxy, "trusted_hosts", path)),
             max_fields=_count(forms.get("max_fields", 1000), "forms.max_fields", path),
             max_files=_count(forms.get("max_files", 1000), "forms.max_files", path),
-            max_part_size=parse_size(forms.get("max_part_size", "1M"), setting="max_part_size")
-            or 2**62,
+            max_part_size=_unlimited(
+                parse_size(forms.get("max_part_size", "1M"), setting="max_part_size")
+            ),
             dev=dev,
         )
     except ValueError as exc:
         raise KiteError(f"{path}: {exc}") from None
+
+
+def _unlimited(size: int | None) -> int:
+    return 2**62 if size is None else size
 
 
 def _check_keys(path: Path, raw: dict[str, Any]) -> None:

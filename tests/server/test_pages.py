@@ -61,7 +61,9 @@ def test_trailing_slashes_redirect_with_308(basics: Server, method: str) -> None
 def raw_get(server: Server, target: str) -> str:
     """The status line and headers for a request target httpx would rewrite."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
         received = b""
         while chunk := sock.recv(65536):
             received += chunk
@@ -100,7 +102,9 @@ def test_error_in_a_layout_uses_the_boundary_above_that_layout(basics: Server) -
 def test_error_body_comes_from_error_helper(basics: Server) -> None:
     response = basics.client.get("/blog/missing")
     assert response.status_code == 404
-    assert "This is your custom error page saying: &#34;<b>No such post</b>&#34;" not in response.text
+    assert (
+        "This is your custom error page saying: &#34;<b>No such post</b>&#34;" not in response.text
+    )
     assert "<b>No such post</b>" in response.text
 
 

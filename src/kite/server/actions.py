@@ -138,7 +138,9 @@ def _is_falsy(value: Any) -> bool:
     return isinstance(value, str) and value == ""
 
 
-async def _json_response(app: Kite, event: RequestEvent, route: Route, outcome: Outcome) -> Response:
+async def _json_response(
+    app: Kite, event: RequestEvent, route: Route, outcome: Outcome
+) -> Response:
     location = _location(event)
     if outcome.kind == "redirect":
         assert isinstance(outcome.exc, Redirect)
@@ -165,7 +167,9 @@ def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
     return f"{_not_serializable(route)}: {exc}{where}"
 
 
-async def _html_response(app: Kite, event: RequestEvent, route: Route, outcome: Outcome) -> Response:
+async def _html_response(
+    app: Kite, event: RequestEvent, route: Route, outcome: Outcome
+) -> Response:
     from kite.server.page import render_error, render_page
 
     if outcome.kind == "redirect":

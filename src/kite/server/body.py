@@ -3,8 +3,7 @@ instead of failing inside the app's code."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -56,6 +55,7 @@ class KiteRequest(Request):
     bodies as 400 errors."""
 
     form_limits = FormLimits(max_fields=1000, max_files=1000, max_part_size=1024 * 1024)
+    _tail: bytes | None = None
 
     async def _get_form(
         self,
@@ -75,8 +75,9 @@ class KiteRequest(Request):
                 "await event.request.body()."
             )
         limits = self.form_limits
+        self._tail = b"" if kind == "multipart/form-data" else None
         try:
-            return await super()._get_form(
+            form = await super()._get_form(
                 max_files=limits.max_files if max_files is None else max_files,
                 max_fields=limits.max_fields if max_fields is None else max_fields,
                 max_part_size=limits.max_part_size if max_part_size is None else max_part_size,
@@ -85,4 +86,22 @@ class KiteRequest(Request):
             raise RequestError(400, f"Malformed form data: {exc.message}") from None
         except (UnicodeDecodeError, LookupError) as exc:
             raise RequestError(400, f"Malformed form data: {exc}") from None
+        if self._tail is not None:
+            self._check_closing_boundary(self._tail)
+        return form
 
+    async def stream(self) -> AsyncGenerator[bytes, None]:
+        async for chunk in super().stream():
+            # python-multipart accepts a body cut short; keep its end to check the boundary.
+            if self._tail is not None and chunk:
+                self._tail = (self._tail + chunk)[-512:]
+            yield chunk
+
+    def _check_closing_boundary(self, tail: bytes) -> None:
+        _, options = parse_options_header(self.headers.get("content-type", ""))
+        boundary = options.get(b"boundary", b"")
+        if not tail.rstrip(b"\r\n").endswith(b"--" + boundary + b"--"):
+            raise RequestError(
+                400,
+                "Malformed form data: the multipart body ends before its closing boundary",
+            )

@@ -48,9 +48,8 @@ async def public_error(app: Kite, exc: BaseException, event: RequestEvent | None
         logger.error("Unexpected error in %s\n%s", _where(event), details)
     body = await _from_hook(app, exc, event, status, message)
     hook_status = body.get("status")
-    if isinstance(hook_status, int) and not isinstance(hook_status, bool):
-        if 400 <= hook_status <= 599:
-            status = hook_status
+    if type(hook_status) is int and 400 <= hook_status <= 599:
+        status = hook_status
     body["status"] = status
     return PublicError(status, body, details if app.dev else None, headers)
 

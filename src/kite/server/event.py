@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -79,7 +79,7 @@ class RequestEvent:
         self.params: dict[str, str] = params or {}
         self.locals = Locals()
         self.response_headers: dict[str, str] = {}
-        self._parent: Callable[[], Awaitable[dict[str, Any]]] | None = None
+        self._parent: Callable[[], Coroutine[Any, Any, dict[str, Any]]] | None = None
 
     def set_headers(self, headers: Mapping[str, str]) -> None:
         """Add headers to the response, whichever kind it turns out to be."""
@@ -115,7 +115,7 @@ class RequestEvent:
             return anyio.from_thread.run(self._parent)
         return self._parent()
 
-    def child(self, parent: Callable[[], Awaitable[dict[str, Any]]]) -> RequestEvent:
+    def child(self, parent: Callable[[], Coroutine[Any, Any, dict[str, Any]]]) -> RequestEvent:
         """A view of this event for one load: the same request, its own `parent()`."""
         clone = object.__new__(RequestEvent)
         clone.__dict__.update(self.__dict__)

@@ -4,8 +4,10 @@ the chain of folders (layouts, error pages) from the root down to it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kite.exceptions import KiteError
 from kite.sansio.routing import (
@@ -70,7 +72,7 @@ class Route:
     has_page: bool = False
 
     @property
-    def actions(self) -> dict[str, object] | None:
+    def actions(self) -> dict[str, Callable[..., Any]] | None:
         return None if self.page_server is None else self.page_server.actions
 
 

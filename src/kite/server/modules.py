@@ -17,8 +17,8 @@ from typing import Any
 from kite.exceptions import KiteError
 
 __all__ = [
-    "EndpointModule",
     "HTTP_METHODS",
+    "EndpointModule",
     "HooksModule",
     "ServerModule",
     "import_path",

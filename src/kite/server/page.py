@@ -55,7 +55,9 @@ async def render_page(
     if loads.error is not None:
         assert loads.failed_at is not None
         if isinstance(loads.error, Redirect):
-            return Response(status_code=loads.error.status, headers={"location": loads.error.location})
+            return Response(
+                status_code=loads.error.status, headers={"location": loads.error.location}
+            )
         return await render_error(
             app, event, route, loads.error, failed_at=loads.failed_at, loads=loads
         )

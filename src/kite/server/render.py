@@ -8,7 +8,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from jinja2 import nodes
@@ -40,7 +40,7 @@ _head_parts: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 class HeadExtension(Extension):
     """`{% head %}<title>Login</title>{% endhead %}` puts markup into `%kite.head%`."""
 
-    tags = {"head"}
+    tags: ClassVar[set[str]] = {"head"}
 
     def parse(self, parser: jinja2.parser.Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno

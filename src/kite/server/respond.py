@@ -48,9 +48,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         raise RequestError(400, "Malformed URI: the path contains a NUL byte or is not absolute")
     header_size = sum(len(name) + len(value) for name, value in scope["headers"])
     if header_size > app.settings.max_header_size:
-        raise RequestError(
-            431, f"Request headers of {header_size} bytes exceed max_header_size"
-        )
+        raise RequestError(431, f"Request headers of {header_size} bytes exceed max_header_size")
     method = scope["method"]
     if method in ("GET", "HEAD"):
         static_file = app.static.lookup(path)
@@ -159,7 +157,7 @@ def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
     if not settings.csrf_check_origin:
         return None
     request = event.request
-    own = settings.origin or f"{event.url.scheme}://{event.url.netloc}".lower()
+    own = settings.origin or csrf.origin_of(str(event.url))
     origin = request.headers.get("origin")
     if not csrf.is_forbidden(
         method=request.method,
