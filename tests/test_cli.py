@@ -149,3 +149,11 @@ def test_dev_error_page_shows_the_traceback(tmp_path: Path, serve_app: ServeApp)
     assert response.status_code == 500
     assert "<h1>500</h1>" in response.text
     assert "Traceback" not in response.text and "boom" not in response.text
+
+
+def test_start_with_several_workers_serves(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "basics", workers=2)
+    for _ in range(10):
+        response = server.client.get("/about")
+        assert response.status_code == 200
+        assert "<h1>About</h1>" in response.text

@@ -368,3 +368,32 @@ def test_file_upload_arrives_as_an_upload_object(app: Server) -> None:
         files={"file": ("test-file.txt", b"this is test", "text/plain")},
     )
     assert json.loads(response.json()["data"]) == [{"result": 1}, "file name:test-file.txt"]
+
+
+def test_curl_gets_exactly_the_contract_json(app: Server) -> None:
+    import shutil
+    import subprocess
+
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    result = subprocess.run(
+        [
+            curl,
+            "-s",
+            "-X",
+            "POST",
+            f"{app.url}/actions/cross-page/destination?/failure",
+            "-H",
+            f"Origin: {app.url}",
+            "-d",
+            "username=paolo",
+        ],
+        capture_output=True,
+        check=True,
+        timeout=10,
+    )
+    assert result.stdout == (
+        b'{"type":"failure","status":400,"location":"/actions/cross-page/destination",'
+        b'"data":"[{\\"problem\\":1,\\"username\\":2},\\"invalid\\",\\"paolo\\"]"}'
+    )

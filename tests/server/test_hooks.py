@@ -35,3 +35,9 @@ def test_handle_error_shapes_kite_own_404(basics: Server) -> None:
     response = basics.client.get("/missing-page")
     assert response.status_code == 404
     assert "Not found: /missing-page (404 Not Found)" in response.text
+
+
+def test_sequence_runs_each_handle_once_in_order(basics: Server) -> None:
+    response = basics.client.get("/about")
+    assert response.headers["x-handle-calls"] == "1"
+    assert response.headers["x-hooked"] == "yes"

@@ -159,3 +159,33 @@ def test_huge_header_gets_a_4xx_not_a_crash(basics: Server) -> None:
     response = basics.client.get("/about", headers={"x-big": "a" * 200_000})
     assert 400 <= response.status_code < 500
     assert basics.client.get("/about").status_code == 200
+
+
+def test_loads_run_concurrently_unless_they_await_parent(basics: Server) -> None:
+    assert '<p id="mode">concurrent</p>' in basics.client.get("/concurrent").text
+
+
+def test_request_event_members(basics: Server) -> None:
+    response = basics.client.get("/request-event")
+    body = response.text
+    assert '<p id="sync">/request-event</p>' in body  # get_request_event in a worker thread
+    assert '<p id="async">/request-event</p>' in body
+    assert '<p id="route">/request-event</p>' in body
+    assert '<p id="client">127.0.0.1</p>' in body
+    assert '<p id="parent">/request-event</p>' in body  # await event.parent()
+    assert "&#34;X-Page&#34; header is already set" in body
+    assert "Use event.cookies.set(name, value, ...)" in body
+    assert response.headers["x-page"] == "request-event"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_cookies_set_before_an_error_are_on_the_error_page(basics: Server) -> None:
+    response = basics.client.get("/cookies/error")
+    assert response.status_code == 409
+    assert response.headers["set-cookie"].startswith("before-error=kept;")
+
+
+def test_load_returning_a_non_dict_names_the_file(basics: Server) -> None:
+    response = basics.client.get("/errors/bad-load")
+    assert response.status_code == 500
+    assert "errors/bad-load/+page.server.py returned list" in basics.log()

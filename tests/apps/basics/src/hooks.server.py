@@ -1,7 +1,12 @@
-from kite import redirect
+from kite import redirect, sequence
 
 
-async def handle(event, resolve):
+def count_calls(event, resolve):
+    event.locals.calls = getattr(event.locals, "calls", 0) + 1
+    return resolve(event)
+
+
+async def main_handle(event, resolve):
     if event.url.path == "/hooks/redirect":
         redirect(303, "/about")
     if event.url.path == "/hooks/short":
@@ -11,7 +16,11 @@ async def handle(event, resolve):
     event.locals.user = event.request.headers.get("x-user")
     response = await resolve(event)
     response.headers["x-hooked"] = "yes"
+    response.headers["x-handle-calls"] = str(event.locals.calls)
     return response
+
+
+handle = sequence(count_calls, main_handle)
 
 
 def handle_error(error, event, status, message):

@@ -1,0 +1,5 @@
+from kite import get_request_event
+
+
+def current_path():
+    return get_request_event().url.path
