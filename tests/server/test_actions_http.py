@@ -29,9 +29,11 @@ def post(
     sent = {"origin": server.url, **(headers or {})}
     if accept is not None:
         sent["accept"] = accept
-    if data is None and "content" not in kwargs and "files" not in kwargs:
-        data = {}
-    return server.client.post(path, data=data, headers=sent, **kwargs)
+    if not data and "content" not in kwargs and "files" not in kwargs:
+        # what a browser sends for a form without fields
+        kwargs["content"] = b""
+        sent.setdefault("content-type", "application/x-www-form-urlencoded")
+    return server.client.post(path, data=data or None, headers=sent, **kwargs)
 
 
 # --- the JSON protocol (enhanced submissions, fetch, curl) -------------------------------------

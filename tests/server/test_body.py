@@ -55,7 +55,7 @@ def test_body_longer_than_content_length() -> None:
 
 
 def test_declared_length_over_the_limit_fails_before_reading() -> None:
-    with pytest.raises(RequestError, match="Content-length of 11 exceeds limit of 10 bytes."):
+    with pytest.raises(RequestError, match=r"Content-length of 11 exceeds limit of 10 bytes\."):
         drain([b"never read"], 11, 10)
 
 

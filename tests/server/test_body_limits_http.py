@@ -25,7 +25,8 @@ def test_declared_length_over_the_limit_is_413_before_the_action(small: Server) 
         "type": "error",
         "location": "/actions/enhance",
         "error": {
-            "message": "Content-length of 2009 exceeds limit of 1024 bytes. (413 Payload Too Large)",
+            "message": "Content-length of 2009 exceeds limit of 1024 bytes. "
+            "(413 Payload Too Large)",
             "status": 413,
         },
     }

@@ -3,6 +3,8 @@ instead of failing inside the app's code."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException

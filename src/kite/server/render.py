@@ -8,7 +8,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -40,7 +40,7 @@ _head_parts: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 class HeadExtension(Extension):
     """`{% head %}<title>Login</title>{% endhead %}` puts markup into `%kite.head%`."""
 
-    tags: ClassVar[set[str]] = {"head"}
+    tags = {"head"}  # noqa: RUF012 - jinja2.ext.Extension declares it as an instance attribute
 
     def parse(self, parser: jinja2.parser.Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
@@ -68,11 +68,22 @@ class PageState:
     form: Any = None
 
 
+class KiteEnvironment(jinja2.Environment):
+    """Jinja's environment, with keys of a dict winning over its methods: `form.values`,
+    `form.items` and `data.keys` read the keys of those names, as in JavaScript, instead
+    of the dict's methods."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     def __init__(self, src: Path, *, dev: bool) -> None:
         self.src = src
         self.dev = dev
-        self.environment = jinja2.Environment(
+        self.environment = KiteEnvironment(
             loader=jinja2.FileSystemLoader(str(src)),
             autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
             undefined=jinja2.ChainableUndefined,
