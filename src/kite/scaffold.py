@@ -18,7 +18,7 @@ _RENAMES = {"gitignore": ".gitignore"}
 # the app's `import lib`, ruff would sort that import as third-party, and setuptools would
 # treat their folders as packages of Kite.
 _PYTHON_SUFFIX = ".py-tpl"
-# Left behind when the template's own Python files are run or type-checked in place.
+# Never part of an app, should a tool leave them in the template tree.
 _SKIPPED_DIRECTORIES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 

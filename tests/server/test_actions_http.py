@@ -399,3 +399,21 @@ def test_curl_gets_exactly_the_contract_json(app: Server) -> None:
         b'{"type":"failure","status":400,"location":"/actions/cross-page/destination",'
         b'"data":"[{\\"problem\\":1,\\"username\\":2},\\"invalid\\",\\"paolo\\"]"}'
     )
+
+
+def test_plain_def_action_reads_event_form_data(app: Server) -> None:
+    response = post(app, "/actions/misuse?/sync_form", {"name": "kite"})
+    assert json.loads(response.json()["data"]) == [{"name": 1}, "kite"]
+
+
+def test_pycache_folders_are_not_routes(tmp_path: object, serve_app: ServeApp) -> None:
+    import shutil
+    from pathlib import Path
+
+    app_dir = Path(str(tmp_path)) / "app"
+    shutil.copytree(APPS / "actions", app_dir)
+    cache = app_dir / "src/routes/__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / "+layout.server.cpython-311.pyc").write_bytes(b"")
+    server = serve_app(app_dir)
+    assert server.client.get("/").status_code == 200

@@ -103,7 +103,8 @@ def build_manifest(src: Path) -> Manifest:
     routes: dict[str, Route] = {}
     templates: list[str] = []
     for directory, subdirs, files in os.walk(routes_dir):
-        subdirs.sort()
+        # Python's bytecode caches and hidden folders are not routes.
+        subdirs[:] = sorted(d for d in subdirs if d != "__pycache__" and not d.startswith("."))
         folder_path = Path(directory)
         relative = folder_path.relative_to(routes_dir).as_posix()
         route_id = "/" if relative == "." else "/" + relative

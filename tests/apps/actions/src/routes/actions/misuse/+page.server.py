@@ -91,3 +91,10 @@ actions = {
     "crash": crash,
     "rich": rich,
 }
+
+
+def sync_form(event):
+    return {"name": event.form_data.get("name")}
+
+
+actions["sync_form"] = sync_form
