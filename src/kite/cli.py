@@ -86,6 +86,11 @@ def _start(arguments: argparse.Namespace) -> int:
         return 0
     os.environ[_APP_DIR_VARIABLE] = str(app_dir)
     os.environ.pop(_DEV_VARIABLE, None)
+    if app.settings.secret_key is None:
+        # Workers must share the secret that seals data tokens; one made here is inherited.
+        import secrets
+
+        os.environ["KITE_SECRET"] = secrets.token_urlsafe(32)
     uvicorn.run(
         "kite.cli:app_from_environment",
         factory=True,

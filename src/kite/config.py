@@ -12,6 +12,11 @@ trusted_origins = ["https://payments.example"]
 [proxy]
 trusted_hosts = ["127.0.0.1"]       # whose X-Forwarded-* headers are believed
 
+[render]
+secret_key = "..."                  # env KITE_SECRET; seals the data token (see runtime-design.md)
+max_token_size = "32K"              # larger page data is re-loaded instead of sealed
+token_max_age = 3600                # seconds a data token stays usable
+
 [forms]
 max_fields = 1000                   # fields in one urlencoded or multipart body
 max_files = 1000                    # files in one multipart body
@@ -47,6 +52,9 @@ class Settings:
     max_fields: int = 1000
     max_files: int = 1000
     max_part_size: int = 1024 * 1024
+    secret_key: str | None = None
+    max_token_size: int = 32 * 1024
+    token_max_age: int = 3600
     dev: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -58,6 +66,7 @@ _KNOWN = {
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
+    "render": {"secret_key", "max_token_size", "token_max_age"},
 }
 
 
@@ -77,6 +86,7 @@ def load_settings(
     csrf = raw.get("csrf", {})
     proxy = raw.get("proxy", {})
     forms = raw.get("forms", {})
+    render = raw.get("render", {})
     try:
         return Settings(
             origin=_origin(environ.get("ORIGIN") or raw.get("origin"), path),
@@ -96,6 +106,11 @@ def load_settings(
             max_part_size=_unlimited(
                 parse_size(forms.get("max_part_size", "1M"), setting="max_part_size")
             ),
+            secret_key=environ.get("KITE_SECRET") or render.get("secret_key") or None,
+            max_token_size=_unlimited(
+                parse_size(render.get("max_token_size", "32K"), setting="max_token_size")
+            ),
+            token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             dev=dev,
         )
     except ValueError as exc:

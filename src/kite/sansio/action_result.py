@@ -63,15 +63,23 @@ def _dumps(body: dict[str, Any]) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def success_result(location: str, data: str | None) -> bytes:
-    """`data` is the devalue string, or None for a success without data (status 204)."""
+def success_result(location: str, data: str | None, extra: dict[str, Any] | None = None) -> bytes:
+    """`data` is the devalue string, or None for a success without data (status 204).
+
+    `extra` holds keys of Kite's own (`"kite"`), which SvelteKit's `deserialize` ignores.
+    """
     if data is None:
-        return _dumps({"type": "success", "status": 204, "location": location})
-    return _dumps({"type": "success", "status": 200, "location": location, "data": data})
+        body: dict[str, Any] = {"type": "success", "status": 204, "location": location}
+    else:
+        body = {"type": "success", "status": 200, "location": location, "data": data}
+    return _dumps({**body, **(extra or {})})
 
 
-def failure_result(status: int, location: str, data: str) -> bytes:
-    return _dumps({"type": "failure", "status": status, "location": location, "data": data})
+def failure_result(
+    status: int, location: str, data: str, extra: dict[str, Any] | None = None
+) -> bytes:
+    body = {"type": "failure", "status": status, "location": location, "data": data}
+    return _dumps({**body, **(extra or {})})
 
 
 def redirect_result(status: int, location: str) -> bytes:

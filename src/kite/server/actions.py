@@ -149,16 +149,33 @@ async def _json_response(
         assert outcome.exc is not None
         return json_error(event, await public_error(app, outcome.exc, event))
     if outcome.kind == "success" and _is_falsy(outcome.data):
-        return _json(action_result.success_result(location, None), 200)
+        extra = await _document(app, event, route, form=None, status=204, reload=True)
+        return _json(action_result.success_result(location, None, extra), 200)
     data = devalue.UNDEFINED if outcome.data is None else outcome.data
     try:
         serialized = devalue.stringify(data, reducers=app.reducers)
     except devalue.DevalueError as exc:
         failure = TypeError(_serialization_message(route, exc))
         return json_error(event, await public_error(app, failure, event))
+    form = None if data is devalue.UNDEFINED else data
     if outcome.kind == "success":
-        return _json(action_result.success_result(location, serialized), 200)
-    return _json(action_result.failure_result(outcome.status, location, serialized), outcome.status)
+        extra = await _document(app, event, route, form=form, status=200, reload=True)
+        return _json(action_result.success_result(location, serialized, extra), 200)
+    extra = await _document(app, event, route, form=form, status=outcome.status, reload=False)
+    body = action_result.failure_result(outcome.status, location, serialized, extra)
+    return _json(body, outcome.status)
+
+
+async def _document(
+    app: Kite, event: RequestEvent, route: Route, *, form: Any, status: int, reload: bool
+) -> dict[str, Any] | None:
+    """Kite's runtime asks (x-kite-render) for the page in the same response."""
+    from kite.server.rerender import RENDER_HEADER, document_for_result
+
+    if RENDER_HEADER not in event.request.headers:
+        return None
+    document = await document_for_result(app, event, route, form=form, status=status, reload=reload)
+    return None if document is None else {"kite": {"document": document}}
 
 
 def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:

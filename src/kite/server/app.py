@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -12,11 +13,13 @@ from starlette.types import Receive, Scope, Send
 
 from kite.config import Settings, load_settings
 from kite.exceptions import KiteError
+from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
 from kite.server.render import Renderer
 from kite.server.static import StaticFiles
+from kite.server.tokens import DataSealer
 
 __all__ = ["Kite", "create_app"]
 
@@ -53,6 +56,15 @@ class Kite:
         )
         self.reducers = {name: entry["encode"] for name, entry in self.hooks.transport.items()}
         self.revivers = {name: entry["decode"] for name, entry in self.hooks.transport.items()}
+        self.assets = RuntimeAssets()
+        self.sealer = DataSealer(
+            settings.secret_key,
+            max_size=settings.max_token_size,
+            max_age=settings.token_max_age,
+            reducers=self.reducers,
+            revivers=self.revivers,
+        )
+        self.version = _app_version(self.src, self.assets.version)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from kite.server.respond import respond
@@ -63,6 +75,17 @@ class Kite:
             await _lifespan(receive, send)
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
+
+
+def _app_version(src: Path, runtime_version: str) -> str:
+    """Changes whenever the app's files or the runtime change; the same in every worker."""
+    digest = hashlib.sha256(runtime_version.encode())
+    for folder, dirs, files in sorted(os.walk(src)):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in sorted(files):
+            stat = (Path(folder) / name).stat()
+            digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

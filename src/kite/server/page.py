@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from kite import devalue
 from kite.exceptions import Redirect, RequestError
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
@@ -31,7 +32,10 @@ async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
         return await render_page(app, event, route)
     if method == "POST":
         from kite.server.actions import handle_action
+        from kite.server.rerender import handle_render_request, is_render_request
 
+        if is_render_request(event):
+            return await handle_render_request(app, event, route)
         return await handle_action(app, event, route)
     has_actions = route.actions is not None
     if method == "OPTIONS":
@@ -48,16 +52,25 @@ def _nodes(route: Route) -> list[ServerModule | None]:
 
 
 async def render_page(
-    app: Kite, event: RequestEvent, route: Route, *, form: Any = None, status: int = 200
+    app: Kite,
+    event: RequestEvent,
+    route: Route,
+    *,
+    form: Any = None,
+    status: int = 200,
+    loads: LoadResult | None = None,
 ) -> Response:
-    """Run every load of the page and render it; `form` is an action's data, if any."""
-    loads = await run_loads(_nodes(route), event)
+    """Run every load of the page and render it; `form` is an action's data, if any.
+
+    `loads` given (data from a data token) means the loads do not run again.
+    """
+    if loads is None:
+        loads = await run_loads(_nodes(route), event)
     if loads.error is not None:
         assert loads.failed_at is not None
         if isinstance(loads.error, Redirect):
-            return Response(
-                status_code=loads.error.status, headers={"location": loads.error.location}
-            )
+            location = loads.error.location
+            return Response(status_code=loads.error.status, headers={"location": location})
         return await render_error(
             app, event, route, loads.error, failed_at=loads.failed_at, loads=loads
         )
@@ -71,10 +84,54 @@ async def render_page(
     ]
     templates.append((route.page_template, data))
     try:
-        document = app.renderer.render_document(templates, page)
+        document = render_with_state(app, event, templates, page, loads.data)
     except Exception as exc:
         return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
     return HTMLResponse(document, status_code=status)
+
+
+# Only pages that the runtime can enhance need their data sealed (see runtime-design.md).
+_ENHANCED_MARKERS = ("data-enhance", "use:enhance", "/_kite/")
+
+
+def render_with_state(
+    app: Kite,
+    event: RequestEvent,
+    templates: list[tuple[str | None, Any]],
+    page: PageState,
+    node_data: list[dict[str, Any]],
+    body_suffix: str = "",
+) -> str:
+    """Render the document with the runtime's page state in its head."""
+
+    def head(body: str) -> str:
+        if not app.assets.enabled:
+            return ""
+        enhanced = any(marker in body for marker in _ENHANCED_MARKERS)
+        return app.assets.head(
+            {
+                "url": event.url.path + (f"?{event.url.query}" if event.url.query else ""),
+                "route": event.route.id,
+                "params": dict(page.params),
+                "status": page.status,
+                "form": _serialized_form(app, page.form),
+                "error": page.error,
+                "token": app.sealer.seal(event.route.id, node_data) if enhanced else None,
+                "version": app.version,
+            }
+        )
+
+    return app.renderer.render_document(templates, page, head=head, body_suffix=body_suffix)
+
+
+def _serialized_form(app: Kite, form: Any) -> str | None:
+    if form is None:
+        return None
+    try:
+        return devalue.stringify(form, reducers=app.reducers)
+    except devalue.DevalueError:
+        logger.warning("form data of this page cannot be serialized for the runtime")
+        return None
 
 
 async def render_error(
@@ -138,7 +195,8 @@ async def _try_error_page(
     templates.append((folders[-1].error_template, page.data))
     suffix = traceback_block(error.details) if error.details else ""
     try:
-        document = app.renderer.render_document(templates, page, body_suffix=suffix)
+        node_data = loads.data[: len(folders)]
+        document = render_with_state(app, event, templates, page, node_data, suffix)
     except Exception:
         logger.exception("the error page %s failed to render", folders[-1].error_template)
         return None

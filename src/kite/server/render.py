@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,12 +143,13 @@ class Renderer:
         templates: Sequence[tuple[str | None, Mapping[str, Any]]],
         page: PageState,
         *,
-        head: str = "",
+        head: Callable[[str], str] | None = None,
         body_suffix: str = "",
     ) -> str:
         """Render the innermost template first, then each layout around it, then the shell.
 
-        `templates` runs root layout first; a None name passes `children` through.
+        `templates` runs root layout first; a None name passes `children` through. `head`
+        makes the start of `%kite.head%` from the rendered body.
         """
         parts: list[str] = []
         token = _head_parts.set(parts)
@@ -162,7 +163,8 @@ class Renderer:
                 children = Markup(template.render(context))
         finally:
             _head_parts.reset(token)
-        return self.wrap(str(children) + body_suffix, head + "".join(parts))
+        body = str(children) + body_suffix
+        return self.wrap(body, (head(body) if head else "") + "".join(parts))
 
     def wrap(self, body: str, head: str) -> str:
         if self.dev and self._mtime() != self._shell_mtime:

@@ -51,6 +51,11 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         raise RequestError(431, f"Request headers of {header_size} bytes exceed max_header_size")
     method = scope["method"]
     if method in ("GET", "HEAD"):
+        if path.startswith("/_kite/"):
+            asset = app.assets.response(path)
+            if asset is None:
+                raise RequestError(404, f"Not found: {path}")
+            return asset
         static_file = app.static.lookup(path)
         if static_file is not None:
             return app.static.response(static_file)

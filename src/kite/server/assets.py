@@ -1,0 +1,61 @@
+"""The browser runtime under `/_kite/`: versioned, cacheable URLs, and the tags that
+`%kite.head%` puts on every page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from typing import Any
+
+from starlette.responses import Response
+
+__all__ = ["RuntimeAssets"]
+
+PREFIX = "/_kite/"
+
+
+class RuntimeAssets:
+    """Kite's own JavaScript modules, read once at start-up."""
+
+    def __init__(self) -> None:
+        folder = resources.files("kite") / "runtime"
+        self.files: dict[str, bytes] = {}
+        if folder.is_dir():
+            for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+                if entry.name.endswith(".js"):
+                    self.files[entry.name] = entry.read_bytes()
+        digest = hashlib.sha256()
+        for name, content in self.files.items():
+            digest.update(name.encode() + b"\0" + content)
+        self.version = digest.hexdigest()[:12]
+        self.enabled = "start.js" in self.files
+
+    def response(self, path: str) -> Response | None:
+        """`/_kite/<version>/<file>` forever-cacheable, `/_kite/<file>` always revalidated;
+        None for anything else under `/_kite/`."""
+        rest = path[len(PREFIX) :]
+        version, _, name = rest.partition("/")
+        if name and version == self.version:
+            cache = "public, max-age=31536000, immutable"
+        elif not name:
+            name, cache = version, "no-cache"
+        else:
+            return None
+        content = self.files.get(name)
+        if content is None:
+            return None
+        headers = {"cache-control": cache}
+        return Response(content, media_type="text/javascript; charset=utf-8", headers=headers)
+
+    def head(self, page_state: dict[str, Any]) -> str:
+        """The script tags for `%kite.head%`."""
+        if not self.enabled:
+            return ""
+        # "<" is escaped so that nothing in the data can close the script element.
+        state = json.dumps(page_state, separators=(",", ":"), ensure_ascii=False)
+        state = state.replace("<", "\\u003c")
+        return (
+            f'<script type="module" src="{PREFIX}{self.version}/start.js"></script>'
+            f'<script type="application/json" id="kite-page">{state}</script>'
+        )

@@ -1,0 +1,98 @@
+"""Render requests from the browser runtime: the page again, with a given `form`, status or
+error, without running any action (see docs/runtime-design.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import HTMLResponse, Response
+
+from kite import devalue
+from kite.exceptions import HttpError, RequestError
+from kite.sansio.negotiation import media_type
+from kite.server.event import RequestEvent
+from kite.server.load import LoadResult
+from kite.server.manifest import Route
+
+if TYPE_CHECKING:
+    from kite.server.app import Kite
+
+__all__ = ["document_for_result", "handle_render_request", "is_render_request"]
+
+RENDER_HEADER = "x-kite-render"
+
+
+def is_render_request(event: RequestEvent) -> bool:
+    headers = event.request.headers
+    return RENDER_HEADER in headers and media_type(headers.get("content-type")) == (
+        "application/json"
+    )
+
+
+def sealed_loads(app: Kite, route: Route, token: object) -> LoadResult | None:
+    """The load data sealed in a data token for this route, if it is valid."""
+    if not isinstance(token, str) or token in ("", "1"):
+        return None
+    data = app.sealer.open(token, route.id)
+    if data is None or len(data) != len(route.folders) + 1:
+        return None
+    return LoadResult(data)
+
+
+async def handle_render_request(app: Kite, event: RequestEvent, route: Route) -> Response:
+    from kite.server.page import render_error, render_page
+
+    payload = await _payload(event)
+    status = payload.get("status", 200)
+    if type(status) is not int or not 200 <= status <= 599:
+        raise RequestError(400, f"Render request: status must be 200–599, not {status!r}")
+    form = _form(app, payload.get("form"))
+    refresh = payload.get("refresh", True)
+    loads = None if refresh is not False else sealed_loads(app, route, payload.get("token"))
+    error = payload.get("error")
+    if error is not None:
+        if not isinstance(error, dict) or not isinstance(error.get("message", ""), str):
+            raise RequestError(400, "Render request: error must be an object with a message")
+        error_status = error.get("status", status)
+        if type(error_status) is not int or not 400 <= error_status <= 599:
+            error_status = 500
+        body = {"message": error.get("message", ""), **error, "status": error_status}
+        exc = HttpError(error_status, body)
+        return await render_error(app, event, route, exc, failed_at=len(route.folders), loads=loads)
+    return await render_page(app, event, route, form=form, status=status, loads=loads)
+
+
+async def _payload(event: RequestEvent) -> dict[str, Any]:
+    try:
+        payload = await event.request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise RequestError(400, "Render request: the body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise RequestError(400, "Render request: the body must be a JSON object")
+    return payload
+
+
+def _form(app: Kite, text: object) -> Any:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise RequestError(400, "Render request: form must be a devalue string or null")
+    try:
+        form = devalue.parse(text, revivers=app.revivers)
+    except ValueError as exc:
+        raise RequestError(400, f"Render request: form is not valid devalue — {exc}") from None
+    return None if form is devalue.UNDEFINED else form
+
+
+async def document_for_result(
+    app: Kite, event: RequestEvent, route: Route, *, form: Any, status: int, reload: bool
+) -> str | None:
+    """The page after an enhanced action, for the one-round-trip path: None when the page
+    does not render as expected (a load redirected or failed), so the runtime falls back."""
+    from kite.server.page import render_page
+
+    loads = None if reload else sealed_loads(app, route, event.request.headers.get(RENDER_HEADER))
+    response = await render_page(app, event, route, form=form, status=status, loads=loads)
+    if not isinstance(response, HTMLResponse) or response.status_code != status:
+        return None
+    return bytes(response.body).decode("utf-8")

@@ -1,0 +1,190 @@
+"""The server side of the runtime's exchange (docs/runtime-design.md): assets, page state,
+data tokens, documents in action results, render requests."""
+
+import json
+import re
+from typing import Any
+
+import pytest
+from support import APPS
+from support.servers import ServeApp, Server
+
+
+@pytest.fixture
+def app(served_app: ServeApp) -> Server:
+    return served_app(APPS / "actions")
+
+
+def page_state(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="kite-page">(.*?)</script>', html)
+    assert found, "the page has no #kite-page state"
+    state: dict[str, Any] = json.loads(found.group(1))
+    return state
+
+
+def loaded_at(html: str) -> str:
+    found = re.search(r'<pre class="loaded-at">(.*?)</pre>', html)
+    assert found
+    return found.group(1)
+
+
+def test_runtime_is_served_versioned_and_cacheable(app: Server) -> None:
+    html = app.client.get("/actions/enhance").text
+    found = re.search(r'<script type="module" src="(/_kite/([0-9a-f]+)/start\.js)">', html)
+    assert found
+    versioned = app.client.get(found.group(1))
+    assert versioned.status_code == 200
+    assert versioned.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "immutable" in versioned.headers["cache-control"]
+    alias = app.client.get("/_kite/forms.js")
+    assert alias.status_code == 200 and alias.headers["cache-control"] == "no-cache"
+    assert app.client.get("/_kite/nope.js").status_code == 404
+    assert app.client.get("/_kite/0000/start.js").status_code == 404
+
+
+def test_page_state_describes_the_render(app: Server) -> None:
+    html = app.client.post(
+        "/actions/cross-page/destination?/failure",
+        data={"username": "ann"},
+        headers={"origin": app.url, "accept": "text/html"},
+    ).text
+    state = page_state(html)
+    assert state["url"] == "/actions/cross-page/destination?/failure"
+    assert state["route"] == "/actions/cross-page/destination"
+    assert state["status"] == 400
+    assert state["form"] == '[{"problem":1,"username":2},"invalid","ann"]'
+    assert state["error"] is None
+    assert state["version"]
+
+
+def test_state_cannot_break_out_of_its_script(app: Server) -> None:
+    html = app.client.post(
+        "/actions/cross-page/destination?/failure",
+        data={"username": "</script><script>alert(1)</script>"},
+        headers={"origin": app.url, "accept": "text/html"},
+    ).text
+    assert "</script><script>alert(1)" not in html
+    assert "<" not in re.search(r'id="kite-page">(.*?)</script>', html).group(1)  # type: ignore[union-attr]
+
+
+def test_token_only_on_pages_with_enhanced_forms(app: Server) -> None:
+    assert page_state(app.client.get("/actions/cross-page/same-page").text)["token"]
+    assert page_state(app.client.get("/actions/cross-page/redirected").text)["token"] is None
+
+
+def enhanced(app: Server, path: str, token: str = "1", **data: str) -> dict[str, Any]:
+    response = app.client.post(
+        path,
+        data=data or {"x": "1"},
+        headers={
+            "origin": app.url,
+            "accept": "application/json",
+            "x-sveltekit-action": "true",
+            "x-kite-render": token,
+        },
+    )
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_success_carries_the_refreshed_page(app: Server) -> None:
+    before = app.client.get("/actions/cross-page/same-page").text
+    token = page_state(before)["token"]
+    result = enhanced(app, "/actions/cross-page/same-page?/del", token)
+    assert result["type"] == "success"
+    assert result["data"] == '[{"where":1},"/actions/cross-page/same-page"]'
+    document = result["kite"]["document"]
+    assert '<pre class="form-json">{"where":"/actions/cross-page/same-page"}</pre>' in document
+    assert loaded_at(document) != loaded_at(before)  # loads ran again
+
+
+def test_failure_carries_the_page_rendered_with_the_sealed_data(app: Server) -> None:
+    before = app.client.get("/actions/cross-page/same-page").text
+    token = page_state(before)["token"]
+    result = enhanced(app, "/actions/cross-page/same-page?/fail", token)
+    assert result["type"] == "failure"
+    document = result["kite"]["document"]
+    assert '<pre class="form-json">{"failed":true}</pre>' in document
+    assert loaded_at(document) == loaded_at(before)  # loads did not run
+    assert page_state(document)["status"] == 400
+
+
+def test_failure_without_a_usable_token_runs_the_loads(app: Server) -> None:
+    before = app.client.get("/actions/cross-page/same-page").text
+    for token in ("1", "garbage", page_state(app.client.get("/actions/enhance").text)["token"]):
+        result = enhanced(app, "/actions/cross-page/same-page?/fail", token)
+        assert loaded_at(result["kite"]["document"]) != loaded_at(before)
+
+
+def test_no_document_without_the_header_or_for_redirects(app: Server) -> None:
+    plain = app.client.post(
+        "/actions/cross-page/same-page?/fail", data={"x": "1"}, headers={"origin": app.url}
+    ).json()
+    assert "kite" not in plain
+    assert "kite" not in enhanced(app, "/actions/redirect")
+
+
+def render(app: Server, path: str, payload: object) -> Any:
+    return app.client.post(
+        path,
+        content=json.dumps(payload).encode(),
+        headers={
+            "content-type": "application/json",
+            "accept": "text/html",
+            "x-kite-render": "1",
+            "origin": "https://elsewhere.example",  # JSON: not a CSRF-checked form post
+        },
+    )
+
+
+def test_render_request_with_form_and_status(app: Server) -> None:
+    response = render(
+        app,
+        "/actions/cross-page/destination",
+        {"form": '[{"problem":1},"invalid"]', "status": 400, "refresh": True},
+    )
+    assert response.status_code == 400
+    assert '<pre class="destination-form">{"problem":"invalid"}</pre>' in response.text
+    assert '<span class="status">400</span>' in response.text
+
+
+def test_render_request_reuses_sealed_data_unless_refreshing(app: Server) -> None:
+    before = app.client.get("/actions/cross-page/same-page").text
+    token = page_state(before)["token"]
+    kept = render(app, "/actions/cross-page/same-page", {"token": token, "refresh": False})
+    assert loaded_at(kept.text) == loaded_at(before)
+    refreshed = render(app, "/actions/cross-page/same-page", {"token": token, "refresh": True})
+    assert loaded_at(refreshed.text) != loaded_at(before)
+
+
+def test_render_request_for_an_error_skips_the_page_load(app: Server) -> None:
+    response = render(
+        app,
+        "/actions/cross-page/destination?throw-in-load=",
+        {"error": {"message": "cross-page action error", "status": 500}, "status": 500},
+    )
+    assert response.status_code == 500
+    assert "destination error: cross-page action error" in response.text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["not json", "[1]", '{"status": 99}', '{"form": 5}', '{"form": "nope"}', '{"error": 3}'],
+)
+def test_bad_render_requests_get_400(app: Server, payload: str) -> None:
+    response = app.client.post(
+        "/actions/cross-page/same-page",
+        content=payload.encode(),
+        headers={"content-type": "application/json", "x-kite-render": "1"},
+    )
+    assert response.status_code == 400
+
+
+def test_a_render_request_runs_no_action(app: Server) -> None:
+    app.client.cookies.set("enhance-counter", "1")
+    response = render(app, "/actions/enhance?/counter", {})
+    assert response.status_code == 200
+    assert (
+        "set-cookie" not in response.headers
+        or "enhance-counter" not in response.headers["set-cookie"]
+    )
