@@ -1,5 +1,8 @@
 """The Origin check over real HTTP (contract §8), in production and dev alike."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 from support import APPS
 from support.servers import ServeApp, Server
@@ -102,28 +105,24 @@ def test_origin_setting_replaces_the_request_origin(serve_app: ServeApp) -> None
     assert request_origin.status_code == 403
 
 
-def test_check_origin_false_switches_it_off(tmp_path: object, serve_app: ServeApp) -> None:
-    import shutil
-    from pathlib import Path
-
-    app_dir = Path(str(tmp_path)) / "app"
+def actions_app_with(tmp_path: Path, settings: str) -> Path:
+    """A copy of the actions app with its own kite.toml."""
+    app_dir = tmp_path / "app"
     shutil.copytree(APPS / "actions", app_dir)
-    (app_dir / "kite.toml").write_text("[csrf]\ncheck_origin = false\n")
-    server = serve_app(app_dir)
+    (app_dir / "kite.toml").write_text(settings)
+    return app_dir
+
+
+def test_check_origin_false_switches_it_off(tmp_path: Path, serve_app: ServeApp) -> None:
+    server = serve_app(actions_app_with(tmp_path, "[csrf]\ncheck_origin = false\n"))
     response = server.client.post(
         "/actions/enhance?/login", data={"x": "1"}, headers={"origin": "https://evil.example"}
     )
     assert response.status_code == 200
 
 
-def test_trusted_proxy_headers_set_the_origin(tmp_path: object, serve_app: ServeApp) -> None:
-    import shutil
-    from pathlib import Path
-
-    app_dir = Path(str(tmp_path)) / "app"
-    shutil.copytree(APPS / "actions", app_dir)
-    (app_dir / "kite.toml").write_text('[proxy]\ntrusted_hosts = ["127.0.0.1"]\n')
-    server = serve_app(app_dir)
+def test_trusted_proxy_headers_set_the_origin(tmp_path: Path, serve_app: ServeApp) -> None:
+    server = serve_app(actions_app_with(tmp_path, '[proxy]\ntrusted_hosts = ["127.0.0.1"]\n'))
     headers = {
         "origin": "https://public.example",
         "x-forwarded-proto": "https",
