@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -37,10 +38,19 @@ async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None
     await response(scope, receive, send)
 
 
+def _own_path(scope: Scope) -> tuple[str, str]:
+    """The raw (percent-encoded) path below the app's mount point, and that mount point."""
+    raw_path = scope.get("raw_path")
+    raw = raw_path.decode("ascii") if raw_path else quote(scope["path"], safe="/%")
+    root = quote(scope.get("root_path", ""), safe="/%")
+    if root and raw.startswith(root) and raw[len(root) : len(root) + 1] in ("", "/"):
+        raw = raw[len(root) :] or "/"
+    return raw, root
+
+
 async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
-    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
     try:
-        raw = raw_path.decode("ascii")
+        raw, root = _own_path(scope)
         path = decode_path(raw)
     except (UnicodeDecodeError, ValueError) as exc:
         raise RequestError(400, f"Malformed URI: {exc}") from None
@@ -61,7 +71,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
             return app.static.response(static_file)
     if len(raw) > 1 and raw.endswith("/"):
         # "//evil.example/" must not become a protocol-relative Location.
-        location = "/" + raw.strip("/")
+        location = root + "/" + raw.strip("/")
         query = scope.get("query_string", b"").decode("latin-1")
         return RedirectResponse(location + (f"?{query}" if query else ""), status_code=308)
     event = _make_event(app, scope, receive)
@@ -86,7 +96,7 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     if host is None:
         raise RequestError(400, "Bad Request: the Host header is missing or malformed")
     query = scope.get("query_string", b"").decode("latin-1")
-    raw_path = scope.get("raw_path", b"").decode("ascii") or scope["path"]
+    raw_path = scope.get("raw_path", b"").decode("ascii") or quote(scope["path"], safe="/%")
     url = URL(f"{scheme}://{host}{raw_path}" + (f"?{query}" if query else ""))
     request = KiteRequest(scope, limit_body(receive, scope, app.settings.body_size_limit))
     request.form_limits = app.form_limits
