@@ -19,6 +19,7 @@ from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
 from kite.server.event import URL, RequestEvent, bind_event, unbind_event
+from kite.server.event import Route as EventRoute
 from kite.server.manifest import Route
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         route = None
         if matched is not None:
             route, event.params = matched
-            event.route = type(event.route)(route.id)
+            event.route = EventRoute(route.id)
         response = await _handle(app, event, route)
         return _finish(event, response)
     finally:
