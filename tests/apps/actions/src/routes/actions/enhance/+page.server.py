@@ -4,8 +4,13 @@ from kite import error
 from starlette.datastructures import UploadFile
 
 
+def counter_value(event):
+    value = event.cookies.get("enhance-counter") or "0"
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
 def load(event):
-    return {"initial": "initial", "enhance_counter": int(event.cookies.get("enhance-counter") or 0)}
+    return {"initial": "initial", "enhance_counter": counter_value(event)}
 
 
 async def login(event):
@@ -37,7 +42,7 @@ async def echo(event):
 
 
 def counter(event):
-    count = int(event.cookies.get("enhance-counter") or 0) + 1
+    count = counter_value(event) + 1
     event.cookies.set("enhance-counter", str(count), path="/actions/enhance")
     return {}
 
