@@ -1,0 +1,89 @@
+"""Shared by the tests of examples/auth-todos: where the app is, clients that behave like a
+browser without JavaScript, and small image files."""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import uuid
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+APP = Path(__file__).resolve().parents[2] / "examples" / "auth-todos"
+PASSWORD = "correct horse battery staple"
+
+
+def sqlite_env(path: Path) -> dict[str, str]:
+    # sqlite:/// + an absolute path: four slashes, as in SQLAlchemy's URLs.
+    return {"DATABASE_URL": f"sqlite:///{path}"}
+
+
+def unique_email(name: str = "user") -> str:
+    return f"{name}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def html_client(url: str) -> httpx.Client:
+    """A client that posts forms the way a browser without JavaScript does: with Origin
+    (Kite refuses cross-site form posts), asking for HTML, not following redirects."""
+    return httpx.Client(
+        base_url=url,
+        headers={"Origin": url, "Accept": "text/html"},
+        follow_redirects=False,
+        trust_env=False,
+        timeout=30,
+    )
+
+
+def register(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
+    return client.post("/login?/register", data={"email": email, "password": password})
+
+
+def log_in(
+    client: httpx.Client, email: str, password: str = PASSWORD, query: str = ""
+) -> httpx.Response:
+    return client.post(f"/login?/login{query}", data={"email": email, "password": password})
+
+
+def post_button(client: httpx.Client, url: str) -> httpx.Response:
+    """What a browser sends for a form whose only field is its button: an empty body."""
+    return client.post(
+        url, content=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+
+
+@contextlib.contextmanager
+def signed_in(url: str, name: str = "user") -> Iterator[tuple[httpx.Client, str]]:
+    """A new client with a new account, signed in; closed at the end of the block."""
+    with html_client(url) as client:
+        email = unique_email(name)
+        response = register(client, email)
+        assert response.status_code == 200, response.text
+        assert "sessionid" in client.cookies
+        yield client, email
+
+
+def png(width: int = 1, height: int = 1) -> bytes:
+    """A real PNG (one grey pixel by default), small enough to embed in a test."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+# The first bytes of each format the app takes; the rest does not matter to the check.
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L" + b"\x00" * 32
