@@ -188,3 +188,11 @@ def test_a_render_request_runs_no_action(app: Server) -> None:
         "set-cookie" not in response.headers
         or "enhance-counter" not in response.headers["set-cookie"]
     )
+
+
+def test_render_with_page_status_204_goes_out_as_200(app: Server) -> None:
+    response = render(app, "/actions/cross-page/same-page", {"status": 204})
+    assert response.status_code == 200
+    assert page_state(response.text)["status"] == 204
+    result = enhanced(app, "/actions/misuse?/nothing")
+    assert result["status"] == 204 and "document" in result["kite"]

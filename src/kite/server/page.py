@@ -87,7 +87,13 @@ async def render_page(
         document = render_with_state(app, event, templates, page, loads.data)
     except Exception as exc:
         return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
-    return HTMLResponse(document, status_code=status)
+    return HTMLResponse(document, status_code=http_status(status))
+
+
+def http_status(page_status: int) -> int:
+    """A page rendered with `page.status` 204 (an enhanced success without data) still has a
+    body, which HTTP forbids for 204, 205 and 304: it goes out as 200."""
+    return 200 if page_status in (204, 205, 304) else page_status
 
 
 # Only pages that the runtime can enhance need their data sealed (see runtime-design.md).

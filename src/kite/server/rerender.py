@@ -44,8 +44,10 @@ async def handle_render_request(app: Kite, event: RequestEvent, route: Route) ->
 
     payload = await _payload(event)
     status = payload.get("status", 200)
-    if type(status) is not int or not 200 <= status <= 599:
-        raise RequestError(400, f"Render request: status must be 200–599, not {status!r}")
+    if type(status) is not int or not 200 <= status <= 599 or 300 <= status <= 399:
+        raise RequestError(
+            400, f"Render request: status must be 200–299 or 400–599, not {status!r}"
+        )
     form = _form(app, payload.get("form"))
     refresh = payload.get("refresh", True)
     loads = None if refresh is not False else sealed_loads(app, route, payload.get("token"))
@@ -89,10 +91,10 @@ async def document_for_result(
 ) -> str | None:
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
-    from kite.server.page import render_page
+    from kite.server.page import http_status, render_page
 
     loads = None if reload else sealed_loads(app, route, event.request.headers.get(RENDER_HEADER))
     response = await render_page(app, event, route, form=form, status=status, loads=loads)
-    if not isinstance(response, HTMLResponse) or response.status_code != status:
+    if not isinstance(response, HTMLResponse) or response.status_code != http_status(status):
         return None
     return bytes(response.body).decode("utf-8")
