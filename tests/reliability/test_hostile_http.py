@@ -105,9 +105,10 @@ def test_any_action_name(app: Server, name: str) -> None:
 
 # --- headers ---------------------------------------------------------------------------
 
+# Surrounding whitespace is not part of a header value (and httpx refuses to send it).
 header_values = st.text(
     alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300
-)
+).map(str.strip)
 
 
 @FUZZ
@@ -215,7 +216,11 @@ def test_any_multipart_body_and_boundary(app: Server, body: bytes, boundary: str
     response = app.client.post(
         "/actions/enhance?/send_file",
         content=body,
-        headers={"origin": app.url, "content-type": f"multipart/form-data; boundary={boundary}"},
+        headers={
+            "origin": app.url,
+            # httpx refuses header values with surrounding whitespace, so the client would fail
+            "content-type": f"multipart/form-data; boundary={boundary}".strip(),
+        },
     )
     no_server_error(response)
 
