@@ -1,0 +1,1 @@
+"""Kite's benchmark harness: `bench/run` (see docs/benchmarks.md)."""

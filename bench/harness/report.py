@@ -1,0 +1,282 @@
+"""The results as text tables (terminal) and markdown (bench/RESULTS.md), with what they were
+measured on: the machine, the versions, the command and the date."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from harness import install
+from harness.paths import ROOT
+from harness.scenarios import Scenario
+from harness.sizes import Asset
+from harness.wrk import WrkResult
+
+PYTHON_PACKAGES = (
+    "kite",
+    "starlette",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "jinja2",
+    "python-multipart",
+)
+
+
+@dataclass
+class Outcome:
+    """One scenario on one contender: timed, or why not."""
+
+    result: WrkResult | None = None
+    failed: str | None = None
+
+    def cell(self) -> str:
+        if self.result is None:
+            return "FAILED" if self.failed else "–"
+        flag = " ⚠" if self.result.unexpected or self.result.socket_errors else ""
+        return f"{self.result.rps:,.0f}{flag}"
+
+    def latency(self) -> str:
+        if self.result is None:
+            return "FAILED" if self.failed else "–"
+        return f"{self.result.p50_ms:.1f} / {self.result.p99_ms:.1f}"
+
+
+@dataclass
+class Run:
+    command: str
+    started: datetime
+    scenarios: list[Scenario]
+    titles: dict[str, str]  # contender name → title, in run order
+    outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # contenders that did not start
+    kite_runtime: list[Asset] = field(default_factory=list)
+    sveltekit_client: list[Asset] = field(default_factory=list)
+    node: str | None = None
+    wrk_version: str = ""
+    settings: str = ""
+    machine: list[tuple[str, str]] = field(default_factory=list)  # taken at the start
+
+    def outcome(self, contender: str, scenario: str) -> Outcome:
+        return self.outcomes.get((contender, scenario), Outcome())
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = "?"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "?"
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return [
+        ("CPUs (nproc)", str(os.cpu_count())),
+        ("CPU", cpu),
+        ("memory", memory),
+        ("kernel", f"{platform.system()} {platform.release()}"),
+        ("load average at start", load),
+    ]
+
+
+def versions(run: Run) -> list[tuple[str, str]]:
+    rows = [("Python", platform.python_version())]
+    for name in PYTHON_PACKAGES:
+        try:
+            rows.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            rows.append((name, "not installed"))
+    if run.node is not None:
+        node = subprocess.run([run.node, "--version"], capture_output=True, text=True).stdout
+        where = Path(run.node)
+        if where.is_relative_to(ROOT):
+            where = where.relative_to(ROOT)
+        rows.append(("Node.js", f"{node.strip()} ({where})"))
+        rows += [(name, install.package_version(name)) for name in install.NODE_PACKAGES]
+    rows.append(("wrk", run.wrk_version))
+    return rows
+
+
+def _uvicorn_loop() -> str:
+    """What uvicorn's "auto" settings (used by kite start and serve.py) pick."""
+    try:
+        import uvloop  # noqa: F401
+
+        loop = "uvloop"
+    except ImportError:
+        loop = "asyncio"
+    try:
+        import httptools  # noqa: F401
+
+        http = "httptools"
+    except ImportError:
+        http = "h11"
+    return f"loop={loop}, http={http}, access log on (log level info), as `kite start`"
+
+
+def _ratio(kite: Outcome, peer: Outcome) -> str:
+    if kite.result is None or peer.result is None or not peer.result.rps:
+        return "–"
+    return f"{kite.result.rps / peer.result.rps:.2f}"
+
+
+def tables(run: Run) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) for each table."""
+    names = list(run.titles)
+    throughput = [[s.title, *(run.outcome(n, s.name).cell() for n in names)] for s in run.scenarios]
+    latency = [[s.title, *(run.outcome(n, s.name).latency() for n in names)] for s in run.scenarios]
+    tables = [
+        ("Requests per second", ["scenario", *run.titles.values()], throughput),
+        ("Latency p50 / p99 (ms)", ["scenario", *run.titles.values()], latency),
+    ]
+    if "kite" in run.titles:
+        # Kite (one worker) against every other contender; Kite ×2 against SvelteKit too,
+        # the deployment a 2-core machine invites (Node runs JavaScript on one core).
+        pairs = [("kite", peer) for peer in names if peer not in ("kite", "kite-2w")]
+        if "kite-2w" in run.titles and "sveltekit" in run.titles:
+            pairs.append(("kite-2w", "sveltekit"))
+        ratios = [
+            [s.title, *(_ratio(run.outcome(k, s.name), run.outcome(p, s.name)) for k, p in pairs)]
+            for s in run.scenarios
+        ]
+        header = ["scenario", *(f"{run.titles[k]} ÷ {run.titles[p]}" for k, p in pairs)]
+        title = "Kite's ratio to each peer (req/s ÷ req/s; above 1: Kite is faster)"
+        tables.append((title, header, ratios))
+    return tables
+
+
+def _failures(run: Run) -> list[str]:
+    lines = list(run.errors)
+    for (contender, scenario), outcome in run.outcomes.items():
+        if outcome.failed:
+            lines.append(f"{run.titles[contender]}, {scenario}: FAILED — {outcome.failed}")
+        elif outcome.result and (outcome.result.unexpected or outcome.result.socket_errors):
+            result = outcome.result
+            lines.append(
+                f"{run.titles[contender]}, {scenario}: ⚠ {result.unexpected} answers with an "
+                f"unexpected status, {result.socket_errors} socket errors/timeouts "
+                f"of {result.requests}"
+            )
+    return lines
+
+
+def _sizes(run: Run) -> list[tuple[str, str]]:
+    rows = []
+    if run.kite_runtime:
+        total = sum(a.gzipped for a in run.kite_runtime)
+        raw = sum(a.raw for a in run.kite_runtime)
+        rows.append(
+            (
+                "Kite runtime: every .js in src/kite/runtime/",
+                f"{total / 1024:.1f} KiB gzip ({raw / 1024:.1f} KiB raw, "
+                f"{len(run.kite_runtime)} files)",
+            )
+        )
+    if run.sveltekit_client:
+        total = sum(a.gzipped for a in run.sveltekit_client)
+        raw = sum(a.raw for a in run.sveltekit_client)
+        rows.append(
+            (
+                "SvelteKit client JS the /login page loads",
+                f"{total / 1024:.1f} KiB gzip ({raw / 1024:.1f} KiB raw, "
+                f"{len(run.sveltekit_client)} files)",
+            )
+        )
+    return rows
+
+
+def _text_row(cells: list[str], widths: list[int]) -> str:
+    """The first column left-aligned, the numbers right-aligned."""
+    first, *rest = cells
+    return "  ".join(
+        [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+    )
+
+
+def text(run: Run) -> str:
+    out = []
+    for title, header, rows in tables(run):
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        out.append(f"\n{title}")
+        out += [_text_row(row, widths) for row in [header, *rows]]
+    sizes = _sizes(run)
+    if sizes:
+        out.append("\nJavaScript for the login page (gzip -9)")
+        out += [f"  {name}: {value}" for name, value in sizes]
+    failures = _failures(run)
+    if failures:
+        out.append("\nProblems")
+        out += [f"  {line}" for line in failures]
+    return "\n".join(out) + "\n"
+
+
+def _md_table(header: list[str], rows: list[list[str]], numbers: bool = True) -> list[str]:
+    align = ["---"] + ["---:" if numbers else "---"] * (len(header) - 1)
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def markdown(run: Run) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `bench/run`; see [docs/benchmarks.md](../docs/benchmarks.md) for what is "
+        "measured and how. Numbers from one machine, one run: compare ratios, not absolutes.",
+        "",
+        f"- command: `{run.command}`",
+        f"- date: {run.started.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- load: {run.settings}",
+        f"- Python servers: uvicorn, {_uvicorn_loop()}",
+        "",
+    ]
+    for title, header, rows in tables(run):
+        lines += [f"## {title}", "", *_md_table(header, rows), ""]
+    if any(
+        o.result and (o.result.unexpected or o.result.socket_errors) for o in run.outcomes.values()
+    ):
+        lines += ["⚠: some answers had an unexpected status or a socket failed (see Problems).", ""]
+    sizes = _sizes(run)
+    if sizes:
+        lines += ["## JavaScript for the login page (gzip -9)", ""]
+        lines += _md_table(["what", "size"], [list(row) for row in sizes], numbers=False)
+        details = [[f"kite: {a.name}", f"{a.gzipped:,} B"] for a in run.kite_runtime]
+        details += [[f"sveltekit: {a.name}", f"{a.gzipped:,} B"] for a in run.sveltekit_client]
+        lines += ["", "<details><summary>per file</summary>", ""]
+        lines += _md_table(["file", "gzip"], details)
+        lines += ["", "</details>", ""]
+    failures = _failures(run)
+    if failures:
+        lines += ["## Problems", "", *(f"- {line}" for line in failures), ""]
+    lines += [
+        "## Machine",
+        "",
+        *_md_table(["", ""], [list(row) for row in run.machine], numbers=False),
+        "",
+    ]
+    lines += [
+        "## Versions",
+        "",
+        *_md_table(["", ""], [list(row) for row in versions(run)], numbers=False),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def command_line() -> str:
+    return " ".join(["bench/run", *sys.argv[1:]])
