@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         if name == "start":
             command.add_argument("--workers", type=int, default=1)
+            command.add_argument(
+                "--no-access-log",
+                action="store_true",
+                help="do not log each request (errors are still logged)",
+            )
     routes = commands.add_parser("routes", help="print the route table")
     routes.add_argument("dir", nargs="?", default=".")
     return parser
@@ -68,6 +73,7 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         "proxy_headers": False,
         "server_header": False,
         "log_level": "info",
+        "access_log": not getattr(arguments, "no_access_log", False),
     }
 
 
