@@ -1,0 +1,5 @@
+def default(event):
+    return None
+
+
+actions = {"default": default}

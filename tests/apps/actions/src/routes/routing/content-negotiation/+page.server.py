@@ -1,0 +1,5 @@
+def default(event):
+    return {"submitted": True}
+
+
+actions = {"default": default}
