@@ -196,3 +196,41 @@ def test_render_with_page_status_204_goes_out_as_200(app: Server) -> None:
     assert page_state(response.text)["status"] == 204
     result = enhanced(app, "/actions/misuse?/nothing")
     assert result["status"] == 204 and "document" in result["kite"]
+
+
+def test_a_token_from_another_page_reuses_only_the_shared_layouts(app: Server) -> None:
+    source = app.client.get("/actions/cross-page/source").text
+    token = page_state(source)["token"]
+    layout_before = re.search(r'<pre class="layout-loaded-at">(.*?)</pre>', source).group(1)  # type: ignore[union-attr]
+    response = render(
+        app,
+        "/actions/cross-page/destination",
+        {"form": '[{"problem":1},"invalid"]', "status": 400, "token": token, "refresh": False},
+    )
+    assert response.status_code == 400
+    assert f'<pre class="layout-loaded-at">{layout_before}</pre>' in response.text  # reused
+    assert '<span class="loaded-at">' in response.text and "destination" in response.text
+
+
+def test_the_included_document_is_rendered_for_the_location(app: Server) -> None:
+    before = app.client.get("/actions/cross-page/same-page?a=1&b=2").text
+    result = enhanced(
+        app, "/actions/cross-page/same-page?b=2&a=1&/del", page_state(before)["token"]
+    )
+    document = result["kite"]["document"]
+    assert '<pre class="load-search">?b=2&amp;a=1</pre>' in document
+    assert page_state(document)["url"] == "/actions/cross-page/same-page?b=2&a=1"
+
+
+def test_page_state_says_whether_the_server_is_in_dev(app: Server) -> None:
+    assert page_state(app.client.get("/actions/enhance").text)["dev"] is False
+
+
+def test_import_map_sends_page_imports_to_the_versioned_runtime(app: Server) -> None:
+    html = app.client.get("/actions/enhance").text
+    found = re.search(r'<script type="importmap">(.*?)</script>', html)
+    assert found
+    version = re.search(r"/_kite/([0-9a-f]+)/start\.js", html).group(1)  # type: ignore[union-attr]
+    imports = json.loads(found.group(1))["imports"]
+    assert imports["/_kite/"] == f"/_kite/{version}/"
+    assert html.index("importmap") < html.index("start.js")

@@ -55,7 +55,12 @@ class RuntimeAssets:
         # "<" is escaped so that nothing in the data can close the script element.
         state = json.dumps(page_state, separators=(",", ":"), ensure_ascii=False)
         state = state.replace("<", "\\u003c")
+        versioned = f"{PREFIX}{self.version}/"
+        # Page scripts import "/_kite/forms.js"; the import map sends them to the same
+        # (cacheable) modules that start.js uses, so that one copy of the runtime runs.
+        imports = json.dumps({"imports": {PREFIX: versioned, versioned: versioned}})
         return (
-            f'<script type="module" src="{PREFIX}{self.version}/start.js"></script>'
+            f'<script type="importmap">{imports}</script>'
+            f'<script type="module" src="{versioned}start.js"></script>'
             f'<script type="application/json" id="kite-page">{state}</script>'
         )

@@ -136,6 +136,14 @@ class RequestEvent:
         clone._parent = parent
         return clone
 
+    def with_url(self, url: URL) -> RequestEvent:
+        """A view of this event for another URL of the same request (the page the browser
+        shows after an enhanced action)."""
+        clone = object.__new__(RequestEvent)
+        clone.__dict__.update(self.__dict__)
+        clone.url = url
+        return clone
+
     def __repr__(self) -> str:
         return f"<RequestEvent {self.request.method} {self.url.path} route={self.route.id}>"
 

@@ -4,6 +4,7 @@ load awaits `event.parent()`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,59 +33,55 @@ class LoadResult:
         return merged
 
 
-async def run_loads(nodes: Sequence[ServerModule | None], event: RequestEvent) -> LoadResult:
-    """Run every node's `load`. A node without one contributes no data."""
-    loads = [(node, node.load) if node and node.load else None for node in nodes]
-    count = sum(entry is not None for entry in loads)
-    if count == 0:
-        return LoadResult([{} for _ in nodes])
-    if count == 1:
-        return await _run_single(loads, event)
-    tasks: list[asyncio.Task[dict[str, Any]] | None] = []
+async def run_loads(
+    nodes: Sequence[ServerModule | None],
+    event: RequestEvent,
+    known: Sequence[dict[str, Any]] = (),
+) -> LoadResult:
+    """Run every node's `load`. A node without one contributes no data; the first nodes'
+    data may be `known` already (from a data token), and their loads do not run."""
+    loads = [
+        (node, node.load) if node and node.load and index >= len(known) else None
+        for index, node in enumerate(nodes)
+    ]
+    result = LoadResult([dict(known[i]) if i < len(known) else {} for i in range(len(nodes))])
+    tasks: list[asyncio.Future[dict[str, Any]] | None] = []
     for index, entry in enumerate(loads):
         if entry is None:
             tasks.append(None)
             continue
         node, load = entry
-        child = event.child(_parent_of(tasks, index))
+        child = event.child(_parent_of(result, tasks, index))
         tasks.append(asyncio.ensure_future(_call_load(node, load, child)))
-    await asyncio.gather(*(t for t in tasks if t is not None), return_exceptions=True)
-    result = LoadResult()
+    running = [task for task in tasks if task is not None]
+    if len(running) == 1:
+        # One load needs no gathering: await it directly (the common case). Its error, if
+        # any, is read from the task below.
+        with contextlib.suppress(Exception):
+            await running[0]
+    elif running:
+        await asyncio.gather(*running, return_exceptions=True)
     for index, task in enumerate(tasks):
         if task is None:
-            result.data.append({})
-        elif task.exception() is not None:
-            result.data.append({})
-            if result.failed_at is None:
+            continue
+        if task.exception() is not None:
+            if result.failed_at is None or index < result.failed_at:
                 result.failed_at, result.error = index, task.exception()
         else:
-            result.data.append(task.result())
+            result.data[index] = task.result()
     return result
 
 
-async def _run_single(loads: list[Any], event: RequestEvent) -> LoadResult:
-    result = LoadResult([{} for _ in loads])
-    for index, entry in enumerate(loads):
-        if entry is None:
-            continue
-        node, load = entry
-        child = event.child(_empty_parent)
-        try:
-            result.data[index] = await _call_load(node, load, child)
-        except Exception as exc:
-            result.failed_at, result.error = index, exc
-    return result
-
-
-async def _empty_parent() -> dict[str, Any]:
-    return {}
-
-
-def _parent_of(tasks: list[asyncio.Task[dict[str, Any]] | None], index: int) -> Any:
+def _parent_of(
+    result: LoadResult, tasks: list[asyncio.Future[dict[str, Any]] | None], index: int
+) -> Any:
     async def parent() -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for task in tasks[:index]:
-            if task is not None:
+        for position in range(index):
+            task = tasks[position]
+            if task is None:
+                merged.update(result.data[position])
+            else:
                 merged.update(await asyncio.shield(task))
         return merged
 

@@ -71,6 +71,10 @@ class Route:
     endpoint: EndpointModule | None = None
     has_page: bool = False
 
+    def node_names(self) -> list[str]:
+        """What a data token calls each load node: layouts by folder, the page by route."""
+        return [folder.route_id for folder in self.folders] + [f"page:{self.id}"]
+
     @property
     def actions(self) -> dict[str, Callable[..., Any]] | None:
         return None if self.page_server is None else self.page_server.actions

@@ -58,14 +58,13 @@ async def render_page(
     *,
     form: Any = None,
     status: int = 200,
-    loads: LoadResult | None = None,
+    known: list[dict[str, Any]] | None = None,
 ) -> Response:
-    """Run every load of the page and render it; `form` is an action's data, if any.
+    """Run the loads of the page and render it; `form` is an action's data, if any.
 
-    `loads` given (data from a data token) means the loads do not run again.
+    `known` is the data of the leading nodes from a data token: their loads do not run.
     """
-    if loads is None:
-        loads = await run_loads(_nodes(route), event)
+    loads = await run_loads(_nodes(route), event, known or ())
     if loads.error is not None:
         assert loads.failed_at is not None
         if isinstance(loads.error, Redirect):
@@ -84,7 +83,7 @@ async def render_page(
     ]
     templates.append((route.page_template, data))
     try:
-        document = render_with_state(app, event, templates, page, loads.data)
+        document = render_with_state(app, event, templates, page, route.node_names(), loads.data)
     except Exception as exc:
         return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
     return HTMLResponse(document, status_code=http_status(status))
@@ -105,10 +104,12 @@ def render_with_state(
     event: RequestEvent,
     templates: list[tuple[str | None, Any]],
     page: PageState,
+    node_names: list[str],
     node_data: list[dict[str, Any]],
     body_suffix: str = "",
 ) -> str:
-    """Render the document with the runtime's page state in its head."""
+    """Render the document with the runtime's page state in its head; `node_names` and
+    `node_data` are what its data token seals."""
 
     def head(body: str) -> str:
         if not app.assets.enabled:
@@ -122,7 +123,8 @@ def render_with_state(
                 "status": page.status,
                 "form": _serialized_form(app, page.form),
                 "error": page.error,
-                "token": app.sealer.seal(event.route.id, node_data) if enhanced else None,
+                "token": app.sealer.seal(node_names, node_data) if enhanced else None,
+                "dev": app.dev,
                 "version": app.version,
             }
         )
@@ -201,8 +203,9 @@ async def _try_error_page(
     templates.append((folders[-1].error_template, page.data))
     suffix = traceback_block(error.details) if error.details else ""
     try:
+        names = [folder.route_id for folder in folders]
         node_data = loads.data[: len(folders)]
-        document = render_with_state(app, event, templates, page, node_data, suffix)
+        document = render_with_state(app, event, templates, page, names, node_data, suffix)
     except Exception:
         logger.exception("the error page %s failed to render", folders[-1].error_template)
         return None

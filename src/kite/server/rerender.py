@@ -9,9 +9,10 @@ from starlette.responses import HTMLResponse, Response
 
 from kite import devalue
 from kite.exceptions import HttpError, RequestError
+from kite.sansio import action_result
 from kite.sansio.negotiation import media_type
-from kite.server.event import RequestEvent
-from kite.server.load import LoadResult
+from kite.server.event import URL, RequestEvent
+from kite.server.load import run_loads
 from kite.server.manifest import Route
 
 if TYPE_CHECKING:
@@ -29,14 +30,12 @@ def is_render_request(event: RequestEvent) -> bool:
     )
 
 
-def sealed_loads(app: Kite, route: Route, token: object) -> LoadResult | None:
-    """The load data sealed in a data token for this route, if it is valid."""
+def sealed_data(app: Kite, route: Route, token: object) -> list[dict[str, Any]]:
+    """The data a data token holds for this route's leading nodes (all of them when it was
+    sealed on the same page, the shared layouts when on another); empty when unusable."""
     if not isinstance(token, str) or token in ("", "1"):
-        return None
-    data = app.sealer.open(token, route.id)
-    if data is None or len(data) != len(route.folders) + 1:
-        return None
-    return LoadResult(data)
+        return []
+    return app.sealer.open(token, route.node_names())
 
 
 async def handle_render_request(app: Kite, event: RequestEvent, route: Route) -> Response:
@@ -50,7 +49,7 @@ async def handle_render_request(app: Kite, event: RequestEvent, route: Route) ->
         )
     form = _form(app, payload.get("form"))
     refresh = payload.get("refresh", True)
-    loads = None if refresh is not False else sealed_loads(app, route, payload.get("token"))
+    known = [] if refresh is not False else sealed_data(app, route, payload.get("token"))
     error = payload.get("error")
     if error is not None:
         if not isinstance(error, dict) or not isinstance(error.get("message", ""), str):
@@ -60,8 +59,11 @@ async def handle_render_request(app: Kite, event: RequestEvent, route: Route) ->
             error_status = 500
         body = {"message": error.get("message", ""), **error, "status": error_status}
         exc = HttpError(error_status, body)
+        loads = await run_loads(
+            [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
+        )
         return await render_error(app, event, route, exc, failed_at=len(route.folders), loads=loads)
-    return await render_page(app, event, route, form=form, status=status, loads=loads)
+    return await render_page(app, event, route, form=form, status=status, known=known)
 
 
 async def _payload(event: RequestEvent) -> dict[str, Any]:
@@ -93,8 +95,12 @@ async def document_for_result(
     does not render as expected (a load redirected or failed), so the runtime falls back."""
     from kite.server.page import http_status, render_page
 
-    loads = None if reload else sealed_loads(app, route, event.request.headers.get(RENDER_HEADER))
-    response = await render_page(app, event, route, form=form, status=status, loads=loads)
+    known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
+    # The loads run for the page the browser shows, as its refresh would: its URL is the
+    # result's location, without the action key.
+    location = action_result.result_location(event.url.path, event.url.query)
+    page_event = event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
+    response = await render_page(app, page_event, route, form=form, status=status, known=known)
     if not isinstance(response, HTMLResponse) or response.status_code != http_status(status):
         return None
     return bytes(response.body).decode("utf-8")

@@ -44,10 +44,12 @@ class DataSealer:
         self.reducers = reducers
         self.revivers = revivers
 
-    def seal(self, route_id: str | None, data: list[dict[str, Any]]) -> str | None:
-        """The token for this route's data, or None when it cannot or should not be sealed."""
+    def seal(self, folders: list[str], data: list[dict[str, Any]]) -> str | None:
+        """The token for the data of these nodes (`folders` names each node: its folder's
+        route id, the page's prefixed with `page:`), or None when it cannot or should not be
+        sealed."""
         try:
-            text = devalue.stringify([route_id, data], reducers=self.reducers)
+            text = devalue.stringify([folders, data], reducers=self.reducers)
         except devalue.DevalueError as exc:
             logger.debug("page data is not serializable, no data token: %s", exc)
             return None
@@ -56,19 +58,25 @@ class DataSealer:
         token = self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
         return token if len(token) <= self.max_size else None
 
-    def open(self, token: str, route_id: str | None) -> list[dict[str, Any]] | None:
-        """The data sealed in `token` for this route, or None when it is invalid, expired,
-        foreign or made for another route."""
+    def open(self, token: str, folders: list[str]) -> list[dict[str, Any]]:
+        """The data sealed in `token` for the leading nodes it shares with `folders` (all of
+        them for the same page, the common layouts for another page); empty when the token
+        is invalid, expired or foreign."""
         if len(token) > self.max_size:
-            return None
+            return []
         try:
             text = self._fernet.decrypt(token.encode("ascii"), ttl=self.max_age).decode("utf-8")
             data = devalue.parse(text, revivers=self.revivers)
         except (InvalidToken, UnicodeError, ValueError):
-            return None
-        if not isinstance(data, list) or len(data) != 2 or data[0] != route_id:
-            return None
-        nodes = data[1]
+            return []
+        if not isinstance(data, list) or len(data) != 2:
+            return []
+        sealed_folders, nodes = data
         if not isinstance(nodes, list) or not all(isinstance(node, dict) for node in nodes):
-            return None
-        return nodes
+            return []
+        shared: list[dict[str, Any]] = []
+        for sealed, wanted, node in zip(sealed_folders, folders, nodes, strict=False):
+            if sealed != wanted:
+                break
+            shared.append(node)
+        return shared
