@@ -208,6 +208,17 @@ def _asyncio_usable_outside_the_browser(request: pytest.FixtureRequest) -> Itera
             asyncio.events._set_running_loop(loop)
 
 
+@pytest.fixture
+def js_page(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript on, for tests of the runtime itself (runs once)."""
+    context = browser.new_context(java_script_enabled=True)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
 def page_js(request: pytest.FixtureRequest) -> bool:
     """Whether `page` runs JavaScript; a test that uses `page` runs once in each mode."""

@@ -9,50 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Page, expect
 from support import APPS
+from support.runtime import mark_document, open_page, record_requests, still_same_document
 from support.servers import ServeApp, Server
-
-TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
 def app(served_app: ServeApp) -> Server:
     return served_app(APPS / "actions")
-
-
-@pytest.fixture
-def js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("html[data-kite-ready]", state="attached")
-
-
-def mark_document(page: Page) -> None:
-    """A marker that survives only as long as no full page load happens."""
-    page.evaluate("window.nav_marker = true")
-
-
-def still_same_document(page: Page) -> bool:
-    return bool(page.evaluate("window.nav_marker === true"))
-
-
-def record_requests(page: Page) -> list[Request]:
-    requests: list[Request] = []
-    page.on("request", lambda request: requests.append(request))
-    return requests
 
 
 def search(page: Page) -> str:

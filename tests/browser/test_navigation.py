@@ -6,49 +6,19 @@ checks that the same links still work without it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Page, expect
 from support import APPS
+from support.runtime import mark_document, open_page, record_requests, still_same_document
 from support.servers import ServeApp, Server
 
-TIMEOUT_MS = 10_000
 NAV = "/routing/client-nav"
 
 
 @pytest.fixture
 def app(served_app: ServeApp) -> Server:
     return served_app(APPS / "actions")
-
-
-@pytest.fixture
-def js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("html[data-kite-ready]", state="attached")
-
-
-def mark_document(page: Page) -> None:
-    page.evaluate("window.nav_marker = true")
-
-
-def still_same_document(page: Page) -> bool:
-    return bool(page.evaluate("window.nav_marker === true"))
-
-
-def record_requests(page: Page) -> list[Request]:
-    requests: list[Request] = []
-    page.on("request", lambda request: requests.append(request))
-    return requests
 
 
 # --- links -----------------------------------------------------------------------------------
