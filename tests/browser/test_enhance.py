@@ -582,3 +582,13 @@ def test_deserialize_reads_custom_types(js_page: Page, app: Server) -> None:
         return [unknown, known];
     }"""
     assert js_page.evaluate(script) == [{"type": "Foo", "value": ["It works"]}, "It works!"]
+
+
+def test_t3_file_input_without_multipart_enctype_is_a_dev_error(
+    js_page: Page, serve_app: ServeApp
+) -> None:
+    dev = serve_app(APPS / "actions", dev=True)
+    open_page(js_page, dev.url + "/actions/file-without-enctype")
+    with js_page.expect_event("pageerror") as info:
+        js_page.click("button")
+    assert 'missing the necessary `enctype="multipart/form-data"` attribute' in str(info.value)
