@@ -234,3 +234,10 @@ def test_import_map_sends_page_imports_to_the_versioned_runtime(app: Server) -> 
     imports = json.loads(found.group(1))["imports"]
     assert imports["/_kite/"] == f"/_kite/{version}/"
     assert html.index("importmap") < html.index("start.js")
+
+
+def test_action_results_carry_the_app_version(app: Server) -> None:
+    version = page_state(app.client.get("/actions/enhance").text)["version"]
+    for path in ("/actions/enhance?/login", "/actions/redirect", "/actions/enhance?/nope"):
+        response = app.client.post(path, data={"x": "1"}, headers={"origin": app.url})
+        assert response.headers["x-sveltekit-version"] == version

@@ -144,26 +144,26 @@ async def _json_response(
     location = _location(event)
     if outcome.kind == "redirect":
         assert isinstance(outcome.exc, Redirect)
-        return json_redirect(outcome.exc)
+        return json_redirect(app, outcome.exc)
     if outcome.kind == "error":
         assert outcome.exc is not None
-        return json_error(event, await public_error(app, outcome.exc, event))
+        return json_error(app, event, await public_error(app, outcome.exc, event))
     if outcome.kind == "success" and _is_falsy(outcome.data):
         extra = await _document(app, event, route, form=None, status=204, reload=True)
-        return _json(action_result.success_result(location, None, extra), 200)
+        return _json(app, action_result.success_result(location, None, extra), 200)
     data = devalue.UNDEFINED if outcome.data is None else outcome.data
     try:
         serialized = devalue.stringify(data, reducers=app.reducers)
     except devalue.DevalueError as exc:
         failure = TypeError(_serialization_message(route, exc))
-        return json_error(event, await public_error(app, failure, event))
+        return json_error(app, event, await public_error(app, failure, event))
     form = None if data is devalue.UNDEFINED else data
     if outcome.kind == "success":
         extra = await _document(app, event, route, form=form, status=200, reload=True)
-        return _json(action_result.success_result(location, serialized, extra), 200)
+        return _json(app, action_result.success_result(location, serialized, extra), 200)
     extra = await _document(app, event, route, form=form, status=outcome.status, reload=False)
     body = action_result.failure_result(outcome.status, location, serialized, extra)
-    return _json(body, outcome.status)
+    return _json(app, body, outcome.status)
 
 
 async def _document(
@@ -199,14 +199,17 @@ async def _html_response(
     return await render_page(app, event, route, form=form, status=outcome.status)
 
 
-def _json(body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
+def _json(app: Kite, body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
+    response = Response(body, status_code=status, media_type="application/json", headers=headers)
+    # SvelteKit's client compares it with its own to notice a new deployment.
+    response.headers["x-sveltekit-version"] = app.version
+    return response
 
 
-def json_redirect(exc: Redirect) -> Response:
-    return _json(action_result.redirect_result(exc.status, exc.location), 200)
+def json_redirect(app: Kite, exc: Redirect) -> Response:
+    return _json(app, action_result.redirect_result(exc.status, exc.location), 200)
 
 
-def json_error(event: RequestEvent, error: PublicError) -> Response:
+def json_error(app: Kite, event: RequestEvent, error: PublicError) -> Response:
     body = action_result.error_result(_location(event), error.body)
-    return _json(body, error.status, error.headers)
+    return _json(app, body, error.status, error.headers)

@@ -160,7 +160,7 @@ async def render_error(
 
     error = await public_error(app, exc, event)
     if route is not None and is_action_json(event, route):
-        return json_error(event, error)
+        return json_error(app, event, error)
     folders = route.folders if route is not None else [app.manifest.root]
     if failed_at is None:
         failed_at = len(folders)

@@ -216,7 +216,7 @@ async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Respon
         if route is not None and _is_action_json(event, route):
             from kite.server.actions import json_redirect
 
-            return json_redirect(exc)
+            return json_redirect(app, exc)
         return _redirect_response(exc)
     except Exception as exc:
         from kite.server.page import render_error
