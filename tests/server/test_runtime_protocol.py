@@ -241,3 +241,13 @@ def test_action_results_carry_the_app_version(app: Server) -> None:
     for path in ("/actions/enhance?/login", "/actions/redirect", "/actions/enhance?/nope"):
         response = app.client.post(path, data={"x": "1"}, headers={"origin": app.url})
         assert response.headers["x-sveltekit-version"] == version
+
+
+def test_the_runtime_is_served_minified_in_production(app: Server) -> None:
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "src/kite/runtime/forms.js").read_text()
+    served = app.client.get("/_kite/forms.js").text
+    assert "// Public API" in source and "// Public API" not in served
+    assert len(served) < len(source) * 0.8
+    assert "export function enhance" in served

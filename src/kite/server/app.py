@@ -56,7 +56,7 @@ class Kite:
         )
         self.reducers = {name: entry["encode"] for name, entry in self.hooks.transport.items()}
         self.revivers = {name: entry["decode"] for name, entry in self.hooks.transport.items()}
-        self.assets = RuntimeAssets()
+        self.assets = RuntimeAssets(minify=not self.dev)
         self.sealer = DataSealer(
             settings.secret_key,
             max_size=settings.max_token_size,

@@ -8,6 +8,7 @@ import json
 from importlib import resources
 from typing import Any
 
+import rjsmin
 from starlette.responses import Response
 
 __all__ = ["RuntimeAssets"]
@@ -16,15 +17,20 @@ PREFIX = "/_kite/"
 
 
 class RuntimeAssets:
-    """Kite's own JavaScript modules, read once at start-up."""
+    """Kite's own JavaScript modules, read once at start-up.
 
-    def __init__(self) -> None:
+    In production they are served minified (comments and spaces out, names kept); `kite dev`
+    serves them as written, for reading in the browser's tools.
+    """
+
+    def __init__(self, *, minify: bool = True) -> None:
         folder = resources.files("kite") / "runtime"
         self.files: dict[str, bytes] = {}
         if folder.is_dir():
             for entry in sorted(folder.iterdir(), key=lambda item: item.name):
                 if entry.name.endswith(".js"):
-                    self.files[entry.name] = entry.read_bytes()
+                    source = entry.read_bytes()
+                    self.files[entry.name] = rjsmin.jsmin(source) if minify else source
         digest = hashlib.sha256()
         for name, content in self.files.items():
             digest.update(name.encode() + b"\0" + content)
