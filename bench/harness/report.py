@@ -178,7 +178,7 @@ def _sizes(run: Run) -> list[tuple[str, str]]:
         raw = sum(a.raw for a in run.kite_runtime)
         rows.append(
             (
-                "Kite runtime: every .js in src/kite/runtime/",
+                "Kite runtime: every module /_kite/ serves (minified)",
                 f"{total / 1024:.1f} KiB gzip ({raw / 1024:.1f} KiB raw, "
                 f"{len(run.kite_runtime)} files)",
             )

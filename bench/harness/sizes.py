@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from harness.paths import KITE_RUNTIME
 
 
 @dataclass
@@ -24,8 +23,12 @@ def _asset(name: str, content: bytes) -> Asset:
 
 
 def kite_runtime() -> list[Asset]:
-    """Every .js under src/kite/runtime/ (all of Kite's browser code)."""
-    return [_asset(path.name, path.read_bytes()) for path in sorted(KITE_RUNTIME.glob("*.js"))]
+    """Every module of Kite's runtime as `kite start` serves it (minified): all of Kite's
+    browser code."""
+    from kite.server.assets import RuntimeAssets
+
+    served = RuntimeAssets(minify=True).files
+    return [_asset(name, served[name]) for name in sorted(served)]
 
 
 def _get(host: str, port: int, path: str) -> bytes:
