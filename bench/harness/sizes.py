@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 
-
 @dataclass
 class Asset:
     name: str
