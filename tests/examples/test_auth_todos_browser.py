@@ -169,3 +169,38 @@ def test_avatar_upload(page: Page, app: Server, tmp_path: Path) -> None:
     # The browser could decode what the endpoint served.
     expect(picture).to_have_js_property("naturalWidth", 8)
     expect(page.locator("header img.avatar")).to_have_js_property("naturalWidth", 8)
+
+
+def test_missing_email_is_shown_beside_the_field(page: Page, app: Server) -> None:
+    page.goto(app.url + "/login")
+    page.get_by_label("Password").fill("whatever it is")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#email-error")).to_have_text("Please enter your email address.")
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".signed-in")).to_have_count(0)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
+def test_a_hostile_redirect_to_is_not_followed(page: Page, app: Server, target: str) -> None:
+    from urllib.parse import quote
+
+    email = unique_email()
+    with html_client(app.url) as client:
+        register(client, email)
+    page.goto(app.url + "/login?redirectTo=" + quote(target, safe=""))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".signed-in")).to_contain_text(f"Signed in as {email}")
+    assert page.url.startswith(app.url)
+
+
+def test_a_picture_that_is_too_big_is_refused(page: Page, app: Server, tmp_path: Path) -> None:
+    sign_in_quickly(page, app)
+    page.goto(app.url + "/account")
+    big = tmp_path / "big.png"
+    big.write_bytes(png(8, 8) + b"\0" * (210 * 1024))
+    page.get_by_label("Picture").set_input_files(str(big))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#avatar-error")).to_contain_text("is larger than 200 KB")
+    expect(page.get_by_role("img", name="Your profile picture")).to_have_count(0)
