@@ -44,7 +44,8 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(served_app: ServeApp, db_path: Path) -> Server:
-    return served_app(APP, env=sqlite_env(db_path))
+    # Four workers: every flow below also proves that nothing lives in one process's memory.
+    return served_app(APP, workers=4, env=sqlite_env(db_path))
 
 
 @pytest.fixture
