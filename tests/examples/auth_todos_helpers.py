@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from playwright.sync_api import Page
 
 APP = Path(__file__).resolve().parents[2] / "examples" / "auth-todos"
 PASSWORD = "correct horse battery staple"
@@ -87,3 +88,13 @@ def png(width: int = 1, height: int = 1) -> bytes:
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L" + b"\x00" * 32
+
+
+def sign_in_browser(page: Page, url: str) -> str:
+    """An account made over HTTP, its session cookie handed to the browser's page."""
+    email = unique_email()
+    with html_client(url) as client:
+        assert register(client, email).status_code == 200
+        token = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": token, "url": url}])
+    return email

@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_todos_helpers import APP, PASSWORD, html_client, png, register, sqlite_env, unique_email
+from auth_todos_helpers import (
+    APP,
+    PASSWORD,
+    html_client,
+    png,
+    register,
+    sign_in_browser,
+    sqlite_env,
+    unique_email,
+)
 from playwright.sync_api import Page, expect
 from support.servers import ServeApp, Server
 
@@ -23,16 +32,6 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app(served_app: ServeApp, db_path: Path) -> Server:
     return served_app(APP, env=sqlite_env(db_path))
-
-
-def sign_in_quickly(page: Page, app: Server) -> str:
-    """An account made over HTTP, its session cookie handed to the browser."""
-    email = unique_email()
-    with html_client(app.url) as client:
-        assert register(client, email).status_code == 200
-        token = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": token, "url": app.url}])
-    return email
 
 
 def test_register_add_a_todo_tick_it_and_log_out(page: Page, app: Server) -> None:
@@ -120,7 +119,7 @@ def test_the_login_widget_brings_you_back(page: Page, app: Server) -> None:
 
 
 def test_search_edit_and_delete(page: Page, app: Server) -> None:
-    sign_in_quickly(page, app)
+    sign_in_browser(page, app.url)
     page.goto(app.url + "/todos")
     for text in ("Buy milk", "Call mom"):
         page.get_by_label("New todo").fill(text)
@@ -150,7 +149,7 @@ def test_search_edit_and_delete(page: Page, app: Server) -> None:
 
 
 def test_avatar_upload(page: Page, app: Server, tmp_path: Path) -> None:
-    sign_in_quickly(page, app)
+    sign_in_browser(page, app.url)
     page.goto(app.url + "/account")
     fake = tmp_path / "me.png"
     fake.write_text("<script>alert(1)</script>")
@@ -196,7 +195,7 @@ def test_a_hostile_redirect_to_is_not_followed(page: Page, app: Server, target: 
 
 
 def test_a_picture_that_is_too_big_is_refused(page: Page, app: Server, tmp_path: Path) -> None:
-    sign_in_quickly(page, app)
+    sign_in_browser(page, app.url)
     page.goto(app.url + "/account")
     big = tmp_path / "big.png"
     big.write_bytes(png(8, 8) + b"\0" * (210 * 1024))

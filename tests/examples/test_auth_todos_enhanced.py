@@ -16,7 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from auth_todos_helpers import APP, PASSWORD, html_client, png, register, sqlite_env, unique_email
+from auth_todos_helpers import (
+    APP,
+    PASSWORD,
+    html_client,
+    png,
+    register,
+    sign_in_browser,
+    sqlite_env,
+    unique_email,
+)
 from playwright.sync_api import Page, Request, Route, expect
 from support.runtime import mark_document, open_page, record_requests, still_same_document
 from support.servers import ServeApp, Server
@@ -25,16 +34,6 @@ from support.servers import ServeApp, Server
 @pytest.fixture
 def app(serve_app: ServeApp, tmp_path: Path) -> Server:
     return serve_app(APP, env=sqlite_env(tmp_path / "app.sqlite3"))
-
-
-def sign_in(page: Page, app: Server) -> str:
-    """An account made over HTTP, its session cookie handed to the browser."""
-    email = unique_email()
-    with html_client(app.url) as client:
-        assert register(client, email).status_code == 200
-        token = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": token, "url": app.url}])
-    return email
 
 
 def hold(page: Page, matches: Callable[[str], bool]) -> list[Route]:
@@ -166,7 +165,7 @@ def test_the_login_widget_redirect_is_followed_client_side(js_page: Page, app: S
 def test_logout_from_another_page_shows_the_login_page_in_place(js_page: Page, app: Server) -> None:
     """The header's logout is a cross-page action (`/login?/logout`): its result is shown on
     the login page, with a history entry, and no page load."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     mark_document(js_page)
     length = js_page.evaluate("history.length")
@@ -184,7 +183,7 @@ def test_logout_from_another_page_shows_the_login_page_in_place(js_page: Page, a
 
 def test_create_toggle_edit_and_delete_without_a_page_load(js_page: Page, app: Server) -> None:
     """All four actions of the todo page, each shown in place."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     mark_document(js_page)
 
@@ -216,7 +215,7 @@ def test_a_validation_error_is_shown_in_place_and_the_user_can_keep_typing(
 ) -> None:
     """Enter in an empty "New todo" field: the message appears beside it and focus stays in
     the field (a failure never moves focus), so typing goes on where it was."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     mark_document(js_page)
     field = js_page.get_by_label("New todo")
@@ -237,7 +236,7 @@ def test_a_validation_error_is_shown_in_place_and_the_user_can_keep_typing(
 def test_after_a_successful_create_focus_starts_over(js_page: Page, app: Server) -> None:
     """After a success focus goes where it goes after a page load: the first [autofocus]
     element, and the todo page has none, so <body> (the next Tab starts at the top)."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     expect(js_page.locator("[autofocus]")).to_have_count(0)
     js_page.get_by_label("New todo").fill("Water the plants")
@@ -251,7 +250,7 @@ def test_after_a_successful_create_focus_starts_over(js_page: Page, app: Server)
 def test_a_form_is_busy_while_its_submission_is_in_flight(js_page: Page, app: Server) -> None:
     """`aria-busy="true"` on the form from the click until the answer is shown (the
     stylesheet dims such a form); a second click meanwhile sends nothing."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     held = hold(js_page, lambda url: "?/create" in url)
     form = js_page.locator("form.new-todo")
@@ -273,7 +272,7 @@ def test_a_form_is_busy_while_its_submission_is_in_flight(js_page: Page, app: Se
 def test_a_default_submission_costs_one_request(js_page: Page, app: Server) -> None:
     """An enhanced form posting to its own page gets the re-rendered page in the action's
     response: one POST and nothing else, for a success and for a failure."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     requests = record_requests(js_page)
     add_todo(js_page, "Buy milk")
@@ -289,7 +288,7 @@ def test_a_default_submission_costs_one_request(js_page: Page, app: Server) -> N
 def test_the_search_form_navigates_client_side(js_page: Page, app: Server) -> None:
     """The GET search form: the URL gets `?q=`, a history entry is pushed, the list is
     filtered, and Back shows the whole list again — all in one document."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     for text in ("Buy milk", "Call mom"):
         add_todo(js_page, text)
@@ -319,7 +318,7 @@ def test_upload_and_remove_a_picture_without_a_page_load(
     own submit listener, which posts with `x-sveltekit-action` (not the runtime's `x-kite`
     headers), reads the answer with `deserialize`, runs the loads and shows the result with
     `applyAction`. The listener also serves the remove form of a second upload."""
-    sign_in(js_page, app)
+    sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/account")
     mark_document(js_page)
     picture = tmp_path / "me.png"

@@ -75,11 +75,9 @@ async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
 
 
 def _select(app: Kite, event: RequestEvent, route: Route) -> Any:
-    from kite.server.page import method_not_allowed
-
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
-        raise method_not_allowed(route, app.dev)
+        raise _method_not_allowed(route, app.dev)
     name = action_result.action_name(event.url.query)
     if name == "default":
         raise RequestError(400, 'Cannot use reserved action name "default"')
@@ -103,6 +101,13 @@ async def _read_body(event: RequestEvent) -> None:
         await event.request.body()
     else:
         await event.request.form()
+
+
+def _method_not_allowed(route: Route, dev: bool) -> RequestError:
+    detail = "POST method not allowed. No form actions exist for this page"
+    if dev:
+        detail += f" at {route.id}"
+    return RequestError(405, detail, headers={"allow": "GET"})
 
 
 def _classify(route: Route, returned: Any) -> Outcome:
@@ -191,7 +196,9 @@ async def _html_response(
 
     if outcome.kind == "redirect":
         assert isinstance(outcome.exc, Redirect)
-        return Response(status_code=outcome.status, headers={"location": outcome.exc.location})
+        from kite.server.respond import redirect_response
+
+        return redirect_response(outcome.exc)
     if outcome.kind == "error":
         assert outcome.exc is not None
         return await render_error(app, event, route, outcome.exc, failed_at=len(route.folders))

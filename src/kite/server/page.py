@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from kite import devalue
-from kite.exceptions import Redirect, RequestError
+from kite.exceptions import Redirect
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
@@ -68,8 +68,9 @@ async def render_page(
     if loads.error is not None:
         assert loads.failed_at is not None
         if isinstance(loads.error, Redirect):
-            location = loads.error.location
-            return Response(status_code=loads.error.status, headers={"location": location})
+            from kite.server.respond import redirect_response
+
+            return redirect_response(loads.error)
         return await render_error(
             app, event, route, loads.error, failed_at=loads.failed_at, loads=loads
         )
@@ -210,10 +211,3 @@ async def _try_error_page(
         logger.exception("the error page %s failed to render", folders[-1].error_template)
         return None
     return HTMLResponse(document, status_code=error.status, headers=error.headers)
-
-
-def method_not_allowed(route: Route, dev: bool) -> RequestError:
-    detail = "POST method not allowed. No form actions exist for this page"
-    if dev:
-        detail += f" at {route.id}"
-    return RequestError(405, detail, headers={"allow": "GET"})

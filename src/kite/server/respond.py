@@ -112,12 +112,16 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
 
 
 def _trusted_origin_parts(app: Kite, scope: Scope) -> tuple[str, str | None, str]:
-    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
     client = scope.get("client")
     peer = client[0] if client else ""
     scheme = scope.get("scheme", "http")
-    host = headers.get("host")
+    host = next(
+        (value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None
+    )
     if app.settings.proxy_trusted_hosts and _is_trusted(peer, app.settings.proxy_trusted_hosts):
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+        }
         forwarded_proto = headers.get("x-forwarded-proto")
         if forwarded_proto:
             scheme = forwarded_proto.split(",")[0].strip().lower()
@@ -217,7 +221,7 @@ async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Respon
             from kite.server.actions import json_redirect
 
             return json_redirect(app, exc)
-        return _redirect_response(exc)
+        return redirect_response(exc)
     except Exception as exc:
         from kite.server.page import render_error
 
@@ -269,7 +273,8 @@ def _is_action_json(event: RequestEvent, route: Route) -> bool:
     return is_action_json(event, route)
 
 
-def _redirect_response(exc: Redirect) -> Response:
+def redirect_response(exc: Redirect) -> Response:
+    """The real 3xx for a redirect: its status, `Location`, and no body."""
     return Response(status_code=exc.status, headers={"location": exc.location})
 
 
