@@ -31,6 +31,7 @@ from kite.exceptions import (
     is_redirect,
     redirect,
 )
+from kite.forms import InvalidForm, Sensitive, UploadedFile, fail_form
 from kite.hooks import sequence
 from kite.responses import json, text
 from kite.server.app import create_app
@@ -43,13 +44,17 @@ __all__ = [
     "ActionFailure",
     "Cookies",
     "HttpError",
+    "InvalidForm",
     "KiteError",
     "Redirect",
     "RequestError",
     "RequestEvent",
+    "Sensitive",
+    "UploadedFile",
     "create_app",
     "error",
     "fail",
+    "fail_form",
     "get_request_event",
     "invalid",
     "is_action_failure",

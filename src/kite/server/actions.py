@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
+from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.negotiation import media_type, negotiate
 from kite.server.calling import call_user
@@ -67,6 +68,9 @@ async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
         returned = await call_user(action, event, in_thread=True)
     except Redirect as exc:
         return Outcome("redirect", exc.status, exc=exc)
+    except InvalidForm as exc:
+        # `await event.form(Model)` that did not validate: the page shows the messages.
+        return Outcome("failure", exc.status, exc.state)
     except ActionFailure:
         return Outcome("error", exc=TypeError('Cannot "raise fail()". Use "return fail()"'))
     except Exception as exc:

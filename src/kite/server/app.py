@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from kite.config import Settings, load_settings
 from kite.exceptions import KiteError
+from kite.forms.state import FormContext
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.manifest import Manifest, build_manifest
@@ -65,6 +66,11 @@ class Kite:
             revivers=self.revivers,
         )
         self.version = _app_version(self.src, self.assets.version)
+        # What `event.form(Model)` needs to know per route: its `forms` and the message hook.
+        self.form_contexts = {
+            route.id: FormContext(route.form_models, self.hooks.form_error_message)
+            for route in self.manifest.routes
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from kite.server.respond import respond

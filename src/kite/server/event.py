@@ -7,13 +7,20 @@ import contextvars
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.datastructures import URL as StarletteURL
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 
 from kite.server.cookies import Cookies
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from kite.forms.state import FormContext
+
+    Model = TypeVar("Model", bound=BaseModel)
 
 __all__ = ["URL", "Locals", "RequestEvent", "Route", "current_event", "get_request_event"]
 
@@ -80,6 +87,8 @@ class RequestEvent:
         self.locals = Locals()
         self.response_headers: dict[str, str] = {}
         self._parent: Callable[[], Coroutine[Any, Any, dict[str, Any]]] | None = None
+        # The route's typed forms and the app's message hook, set once the route is known.
+        self._forms: FormContext | None = None
 
     def set_headers(self, headers: Mapping[str, str]) -> None:
         """Add headers to the response, whichever kind it turns out to be."""
@@ -111,6 +120,19 @@ class RequestEvent:
             )
         return form
 
+    def form(self, model: type[Model], *, max_index: int = 999, max_depth: int = 16) -> Any:
+        """The submitted form as an instance of the pydantic `model`: `await event.form(M)`.
+
+        Raises `InvalidForm` when it does not validate (an action answers it as a 400
+        failure carrying the values and messages) and a 400 error for form data no form
+        could send (an index above `max_index`, names nested deeper than `max_depth`).
+        In a plain `def` action, which runs in a worker thread, it returns the model
+        directly. See docs/typed-forms.md.
+        """
+        from kite.forms.state import read_form
+
+        return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))
+
     def parent(self) -> Any:
         """(load only) The merged data of the layouts above: `await event.parent()`.
 
@@ -121,13 +143,7 @@ class RequestEvent:
                 "event.parent() is only available inside a load function "
                 "(+layout.server.py or +page.server.py)"
             )
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            import anyio.from_thread
-
-            return anyio.from_thread.run(self._parent)
-        return self._parent()
+        return _run_here(self._parent())
 
     def child(self, parent: Callable[[], Coroutine[Any, Any, dict[str, Any]]]) -> RequestEvent:
         """A view of this event for one load: the same request, its own `parent()`."""
@@ -146,6 +162,21 @@ class RequestEvent:
 
     def __repr__(self) -> str:
         return f"<RequestEvent {self.request.method} {self.url.path} route={self.route.id}>"
+
+
+def _run_here(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """The coroutine itself for `await` on the event loop; its result when called from a
+    plain `def` load or action, which runs in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        import anyio.from_thread
+
+        async def run() -> Any:
+            return await coroutine
+
+        return anyio.from_thread.run(run)
+    return coroutine
 
 
 def current_event() -> RequestEvent | None:

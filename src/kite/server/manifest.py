@@ -3,6 +3,7 @@ the chain of folders (layouts, error pages) from the root down to it."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,15 @@ class Route:
     @property
     def actions(self) -> dict[str, Callable[..., Any]] | None:
         return None if self.page_server is None else self.page_server.actions
+
+    @functools.cached_property
+    def form_models(self) -> dict[str, Any]:
+        """The typed forms (`forms = {...}`) of the route's layouts and page; the page's win."""
+        models: dict[str, Any] = {}
+        for module in [folder.layout_server for folder in self.folders] + [self.page_server]:
+            if module is not None:
+                models.update(module.forms)
+        return models
 
 
 @dataclass

@@ -77,6 +77,8 @@ class ServerModule:
     path: Path
     load: Handler | None = None
     actions: dict[str, Handler] | None = None
+    # Typed forms: form id -> pydantic model, as `forms` in templates (docs/typed-forms.md).
+    forms: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +100,7 @@ class HooksModule:
     handle: Handler | None = None
     handle_error: Handler | None = None
     configure_templates: Handler | None = None
+    form_error_message: Handler | None = None
     transport: dict[str, dict[str, Handler]] = field(default_factory=dict)
 
 
@@ -116,15 +119,37 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
             )
     if "action" in exports and "actions" not in exports:
         raise KiteError(f"{path}: defines 'action' — did you mean 'actions = {{...}}'?")
+    forms = _check_forms(path, exports.get("forms", {}))
     if "actions" not in exports:
-        return ServerModule(path, load=load)
+        return ServerModule(path, load=load, forms=forms)
     if not is_page:
         raise KiteError(
             f"{path}: a layout cannot have actions. Move 'actions' to the +page.server.py "
             "of the page whose forms post to it (a form in a layout can post to that page with "
             'action="/that/page?/name").'
         )
-    return ServerModule(path, load=load, actions=_check_actions(path, exports["actions"]))
+    actions = _check_actions(path, exports["actions"])
+    return ServerModule(path, load=load, actions=actions, forms=forms)
+
+
+def _check_forms(path: Path, forms: Any) -> dict[str, Any]:
+    from pydantic import BaseModel
+
+    if not isinstance(forms, dict) or not all(
+        isinstance(name, str) and isinstance(model, type) and issubclass(model, BaseModel)
+        for name, model in forms.items()
+    ):
+        raise KiteError(
+            f"{path}: 'forms' must be a dict from form id to pydantic model class, "
+            'e.g. forms = {"register": RegisterForm} — templates then use forms.register'
+        )
+    for name in forms:
+        if not name.isidentifier():
+            raise KiteError(
+                f"{path}: the form id {name!r} must be a Python identifier "
+                "(letters, digits, _), so that templates can write forms.<id>"
+            )
+    return dict(forms)
 
 
 def _check_actions(path: Path, actions: Any) -> dict[str, Handler]:
@@ -176,7 +201,7 @@ def load_hooks(path: Path, root: Path) -> HooksModule:
         return HooksModule()
     exports = vars(import_path(path, root))
     hooks = HooksModule(path)
-    for name in ("handle", "handle_error", "configure_templates"):
+    for name in ("handle", "handle_error", "configure_templates", "form_error_message"):
         value = exports.get(name)
         if value is not None and not callable(value):
             raise KiteError(f"{path}: '{name}' must be a function")

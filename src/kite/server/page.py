@@ -77,7 +77,13 @@ async def render_page(
     page_index = len(route.folders)
     data = loads.merged(page_index)
     page = PageState(
-        url=event.url, params=event.params, route=event.route, status=status, data=data, form=form
+        url=event.url,
+        params=event.params,
+        route=event.route,
+        status=status,
+        data=data,
+        form=form,
+        form_models=route.form_models,
     )
     templates: list[tuple[str | None, Any]] = [
         (folder.layout_template, loads.merged(index)) for index, folder in enumerate(route.folders)
@@ -197,6 +203,12 @@ async def _try_error_page(
         status=error.status,
         error=error.body,
         data=loads.merged(len(folders) - 1),
+        form_models={
+            form_id: model
+            for folder in folders
+            if folder.layout_server is not None
+            for form_id, model in folder.layout_server.forms.items()
+        },
     )
     templates: list[tuple[str | None, Any]] = [
         (folder.layout_template, loads.merged(index)) for index, folder in enumerate(folders)

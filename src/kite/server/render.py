@@ -16,6 +16,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from kite.exceptions import KiteError
+from kite.forms.markup import bind_forms
 
 __all__ = ["PageState", "Renderer"]
 
@@ -66,6 +67,8 @@ class PageState:
     error: Mapping[str, Any] | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     form: Any = None
+    # The route's typed forms (form id -> model): `forms` in templates.
+    form_models: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 class KiteEnvironment(jinja2.Environment):
@@ -153,13 +156,20 @@ class Renderer:
         """
         parts: list[str] = []
         token = _head_parts.set(parts)
+        forms = bind_forms(page.form_models, page.form)
         try:
             children = Markup("")
             for name, data in reversed(templates):
                 if name is None:
                     continue
                 template = self.environment.get_template(name)
-                context = {"data": data, "form": page.form, "page": page, "children": children}
+                context = {
+                    "data": data,
+                    "form": page.form,
+                    "page": page,
+                    "children": children,
+                    "forms": forms,
+                }
                 children = Markup(template.render(context))
         finally:
             _head_parts.reset(token)

@@ -86,6 +86,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         if matched is not None:
             route, event.params = matched
             event.route = EventRoute(route.id)
+            event._forms = app.form_contexts.get(route.id)
         response = await _handle(app, event, route)
         return _finish(event, response)
     finally:
