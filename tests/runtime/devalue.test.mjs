@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { DevalueError, parse, stringify } from '../../src/kite/runtime/devalue.js';
+import { parse } from '../../src/kite/runtime/devalue.js';
+import { DevalueError, stringify } from '../../src/kite/runtime/stringify.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../devalue/vectors.json', import.meta.url), 'utf8'));
 

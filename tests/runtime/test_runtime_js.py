@@ -1,4 +1,4 @@
-"""The runtime's DOM-free modules (devalue.js, urls.js) under Node's test runner.
+"""The runtime's DOM-free modules (devalue.js, stringify.js, urls.js) under Node's test runner.
 
 The `*.test.mjs` files beside this one import src/kite/runtime/ directly; the DOM parts are
 tested in a real browser (tests/browser/test_runtime_dom.py).

@@ -6,7 +6,7 @@
 // page still renders right, because the runtime sends the server's own string back when it
 // asks for a re-render, never a re-encoding of what it could not read.
 
-import { parse, stringify } from './devalue.js';
+import { parse } from './devalue.js';
 import { shared } from './shared.js';
 
 /**
@@ -17,7 +17,8 @@ import { shared } from './shared.js';
  */
 export const transport = shared.transport;
 
-function pick(table, part) {
+/** The functions of one kind (`decode` or `encode`) in a transport table, by type name. */
+export function pick(table, part) {
   const found = {};
   for (const [name, entry] of Object.entries(table ?? {})) {
     const fn = typeof entry === 'function' ? (part === 'decode' ? entry : undefined) : entry?.[part];
@@ -35,11 +36,6 @@ function pick(table, part) {
 export function decodeData(text, decoders) {
   const revivers = { ...pick(shared.transport, 'decode'), ...pick(decoders, 'decode') };
   return parse(text, revivers, { unknown: (type, value) => ({ type, value }) });
-}
-
-/** Writes a value as a devalue string, with the registered encoders. */
-export function encodeData(value) {
-  return stringify(value, pick(shared.transport, 'encode'));
 }
 
 /** The page's `form` from its page JSON: null when absent or unreadable. */

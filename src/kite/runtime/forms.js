@@ -3,13 +3,13 @@
 //   import { enhance, applyAction, deserialize, transport } from "/_kite/forms.js";
 //
 // SvelteKit's `$app/forms`, with the page update done Kite's way: the server renders the
-// page again and the runtime swaps it in (docs/runtime-design.md). The work is in submit.js.
+// page again and the runtime swaps it in (docs/runtime-design.md). The work is in submit.js
+// (sending) and results.js (showing the result, loaded on demand).
 
 import { readResult, transport } from './data.js';
 import { formProperty } from './dom.js';
-import { goto } from './navigation.js';
 import { shared } from './shared.js';
-import { enhanceForm, showResult } from './submit.js';
+import { enhanceForm } from './submit.js';
 
 export { transport };
 
@@ -81,16 +81,22 @@ export function enhance(form, submit) {
 /**
  * Shows a result on the current page without navigating (except that a redirect is
  * followed) and without running loads: `page.form` and `page.status` become the result's,
- * or the nearest error page shows an error. Never resets the form.
+ * or the nearest error page shows an error. Never resets the form. After a failure, focus
+ * moves to the first invalid field of the form being submitted (else of the page) and its
+ * error summary is announced (docs/enhanced-forms.md).
  *
  * @param {ActionResult} result
  * @returns {Promise<void>}
  */
 export async function applyAction(result) {
+  // Read now: by the time the modules below have loaded, another submission may have begun.
+  const form = shared.submitted;
+  const since = shared.navigation;
   if (result.type === 'redirect') {
+    const { goto } = await import('./navigation.js');
     await goto(result.location);
     return;
   }
-  await showResult(result, location.href, false, { history: 'none', since: shared.navigation });
+  const { showResult } = await import('./results.js');
+  await showResult(result, location.href, false, { history: 'none', since, form });
 }
-

@@ -11,6 +11,7 @@
 // `value`/`checked`/`selected` attribute, or a textarea's text); `open` on <details> and
 // <dialog> likewise follows the server only when the server changed it.
 
+import { recordOpen, recordServerState } from './baseline.js';
 import {
   attributes,
   detach,
@@ -26,6 +27,10 @@ import {
   setAttribute,
 } from './dom.js';
 import { shared } from './shared.js';
+
+// Start-up records the server's state before the user changes anything (baseline.js); the
+// export here is for tests and tools that drive the morph directly.
+export { recordServerState };
 
 const ELEMENT = 1;
 const LOOKAHEAD = 10;
@@ -44,31 +49,6 @@ export function morphDocument(next) {
   syncServerAttributes(document.body, next.body);
   morphChildren(document.body, next.body, context);
   return context.scripts.filter((script) => script.isConnected);
-}
-
-/**
- * Remembers what the server rendered for the elements the morph treats three-way, before
- * the user changes anything: attributes of <html> and <body>, and which <details> and
- * <dialog> are open.
- *
- * @param {ParentNode} root
- */
-export function recordServerState(root) {
-  for (const element of [document.documentElement, document.body]) {
-    if (!shared.serverAttributes.has(element)) {
-      shared.serverAttributes.set(element, new Set([...attributes(element)].map((a) => a.name)));
-    }
-  }
-  recordOpen(root);
-}
-
-function recordOpen(root) {
-  const isElement = nodeType(root) === ELEMENT;
-  const found = isElement && /^(details|dialog)$/.test(localName(root)) ? [root] : [];
-  const inside = isElement ? querySelectorAll(root, 'details, dialog') : root.querySelectorAll('details, dialog');
-  for (const element of [...found, ...inside]) {
-    if (!shared.serverOpen.has(element)) shared.serverOpen.set(element, element.hasAttribute('open'));
-  }
 }
 
 /** Whether a script element is JavaScript (not JSON, an import map or a template). */
@@ -136,7 +116,7 @@ function morphChildren(parent, nextParent, context) {
       while (cursor !== match) {
         const gone = cursor;
         cursor = nextSibling(cursor);
-        detach(gone);
+        remove(gone);
       }
       cursor = nextSibling(match);
       morphNode(match, wanted, context);
@@ -148,8 +128,17 @@ function morphChildren(parent, nextParent, context) {
   while (cursor) {
     const gone = cursor;
     cursor = nextSibling(cursor);
-    detach(gone);
+    remove(gone);
   }
+}
+
+/** Removes an old node, except the runtime's own live region (failure.js), which must stay. */
+function remove(node) {
+  if (!isAnnouncer(node)) detach(node);
+}
+
+function isAnnouncer(node) {
+  return nodeType(node) === ELEMENT && hasAttribute(node, 'data-kite-announcer');
 }
 
 /** The old node to morph into `wanted`, looking a little ahead for removed nodes. */
@@ -178,6 +167,7 @@ function findMatch(cursor, wanted) {
 function similar(a, b) {
   if (nodeType(a) !== nodeType(b)) return false;
   if (nodeType(a) !== ELEMENT) return true;
+  if (isAnnouncer(a)) return false;
   const tag = localName(a);
   if (tag !== localName(b) || a.namespaceURI !== b.namespaceURI) return false;
   if ((getAttribute(a, 'id') ?? '') !== (getAttribute(b, 'id') ?? '')) return false;

@@ -1,8 +1,11 @@
 // Getting a page from the server and showing it: navigation (GET), render requests (POST,
 // JSON), the swap itself, history entries, scroll and focus. See docs/runtime-design.md for
-// which request is made when.
+// which request is made when. Loaded on demand: by the first submission, link navigation,
+// goto() or refreshAll(); a page that is only read never downloads it.
 
-import { decodeForm } from './data.js';
+import { adoptPageState, readPageState } from './current.js';
+import { entryState, newEntryId, rememberScroll } from './entries.js';
+import { findForm, formPlace, reportFailure } from './failure.js';
 import { isExecutable, isRuntime, morphDocument, scriptSignature } from './morph.js';
 import { shared } from './shared.js';
 
@@ -10,39 +13,13 @@ import { shared } from './shared.js';
  * @typedef {object} ShowOptions
  * @property {'push' | 'replace' | 'none'} [history] what to do with the history entry
  * @property {'top' | 'keep' | {x: number, y: number}} [scroll] where to scroll afterwards
- * @property {'reset' | 'keep'} [focus] whether to reset focus (autofocus, else <body>)
+ * @property {'reset' | 'keep' | 'invalid'} [focus] reset focus (autofocus, else <body>), keep
+ *   it, or report a failure: focus its first invalid field and announce its error summary
+ * @property {HTMLFormElement | null} [form] the form whose failure is shown (focus 'invalid')
  * @property {number} [since] the navigation this update belongs to; dropped if another began
  */
 
 const HTML = /^text\/html\b/i;
-
-/** The page JSON (#kite-page) of a document, or null. */
-export function readPageState(doc) {
-  const element = doc.getElementById('kite-page');
-  if (!element) return null;
-  try {
-    return JSON.parse(element.textContent);
-  } catch {
-    return null;
-  }
-}
-
-/** Makes `page` and the runtime's state describe the document now shown. */
-export function adoptPageState(state, status = 200) {
-  const { page } = shared;
-  page.url = new URL(location.href);
-  page.status = state?.status ?? status;
-  page.error = state?.error ?? null;
-  page.form = decodeForm(state?.form);
-  page.route = { id: state?.route ?? null };
-  page.params = state?.params ?? {};
-  shared.current = {
-    form: state?.form ?? null,
-    token: state?.token ?? null,
-    version: state?.version ?? shared.current.version,
-    dev: state?.dev === true,
-  };
-}
 
 /**
  * Navigates client-side: GET the page (loads run, `form` is dropped) and show it.
@@ -138,17 +115,19 @@ function parseDocument(html) {
   return new DOMParser().parseFromString(html, 'text/html');
 }
 
-function show(next, state, status, { url, history = 'none', scroll = 'keep', focus = 'keep' }) {
+function show(next, state, status, { url, history = 'none', scroll = 'keep', focus = 'keep', form = null }) {
   if (state?.version && shared.current.version && state.version !== shared.current.version) {
     shared.updated = true;
   }
   if (history === 'push') pushEntry(url);
   else if (history === 'replace') window.history.replaceState(entryState(shared.entry), '', url);
+  const place = form && formPlace(form);
   const inserted = morphDocument(next);
   adoptPageState(state, status);
   runScripts(inserted);
   applyScroll(scroll);
   if (focus === 'reset') resetFocus();
+  else if (focus === 'invalid') reportFailure(place && findForm(place));
 }
 
 // --- scripts -----------------------------------------------------------------------------
@@ -194,28 +173,10 @@ function activate(script) {
 
 // --- history and scroll ------------------------------------------------------------------
 
-/** An id for a new history entry, unique across reloads of this tab. */
-export function newEntryId() {
-  shared.lastEntry = Math.max(Date.now(), shared.lastEntry + 1, shared.entry + 1);
-  return shared.lastEntry;
-}
-
-export function entryState(id, extra = {}) {
-  const state = window.history.state && typeof window.history.state === 'object' ? window.history.state : {};
-  return { ...state, kite: { id, ...extra } };
-}
-
 function pushEntry(url) {
   rememberScroll();
   shared.entry = newEntryId();
   window.history.pushState({ kite: { id: shared.entry } }, '', url);
-}
-
-/** Notes where this entry is scrolled, in memory and in the entry (for after a reload). */
-export function rememberScroll() {
-  const position = { x: scrollX, y: scrollY };
-  shared.scroll.set(shared.entry, position);
-  window.history.replaceState(entryState(shared.entry, position), '');
 }
 
 function applyScroll(scroll) {

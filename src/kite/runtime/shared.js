@@ -58,6 +58,12 @@ function create() {
     /** The server's version changed under us: the next navigation loads the full page. */
     updated: false,
     started: false,
+    /** links.js being loaded (a promise), once a page asked for client-side navigation. */
+    links: null,
+    /** Whether links.js has put its listeners on the document. */
+    navigating: false,
+    /** The form whose submit callback ran last: applyAction() reports a failure on it. */
+    submitted: null,
   };
 }
 

@@ -11,6 +11,8 @@ from typing import Any
 import rjsmin
 from starlette.responses import Response
 
+from kite.server.bundle import bundle_runtime
+
 __all__ = ["RuntimeAssets"]
 
 PREFIX = "/_kite/"
@@ -19,18 +21,26 @@ PREFIX = "/_kite/"
 class RuntimeAssets:
     """Kite's own JavaScript modules, read once at start-up.
 
-    In production they are served minified (comments and spaces out, names kept); `kite dev`
-    serves them as written, for reading in the browser's tools.
+    In production what a page loads up front is one module (`start.js`, see bundle.py) and
+    everything is minified (comments and spaces out, names kept); `kite dev` serves the
+    modules as written, for reading in the browser's tools.
     """
 
     def __init__(self, *, minify: bool = True) -> None:
         folder = resources.files("kite") / "runtime"
-        self.files: dict[str, bytes] = {}
+        sources: dict[str, str] = {}
         if folder.is_dir():
-            for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+            for entry in folder.iterdir():
                 if entry.name.endswith(".js"):
-                    source = entry.read_bytes()
-                    self.files[entry.name] = rjsmin.jsmin(source) if minify else source
+                    sources[entry.name] = entry.read_text(encoding="utf-8")
+        # Bundled in dev too, only to check: a module the bundler refuses fails at start-up
+        # in dev, not first in production.
+        bundled = bundle_runtime(sources) if "start.js" in sources else sources
+        served = bundled if minify else sources
+        self.files: dict[str, bytes] = {}
+        for name in sorted(served):
+            text = rjsmin.jsmin(served[name]) if minify else served[name]
+            self.files[name] = text.encode("utf-8")
         digest = hashlib.sha256()
         for name, content in self.files.items():
             digest.update(name.encode() + b"\0" + content)

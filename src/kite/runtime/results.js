@@ -1,0 +1,96 @@
+// Showing an action result: the default behaviour for each result (update()) and the render
+// request behind applyAction(). Loaded on demand (submit.js starts loading it with the
+// action request; forms.js when applyAction is called).
+
+import { pick } from './data.js';
+import { resetForm } from './dom.js';
+import { goto } from './navigation.js';
+import { renderRequest, showDocument } from './render.js';
+import { shared } from './shared.js';
+import { isCurrentLocation } from './urls.js';
+
+/**
+ * The default behaviour for a result (`update()`): reset on success, then show the result —
+ * in place when it belongs to this page, else on the action's page (a navigation).
+ *
+ * @param {import('./forms.js').ActionResult} result
+ * @param {import('./forms.js').UpdateOptions} [options]
+ * @param {{form: HTMLFormElement, document: string | null, since: number}} submitted
+ */
+export async function defaultUpdate(result, options = {}, { form, document, since }) {
+  const { reset = true, invalidateAll, refreshAll, navigate = true } = options;
+  const refresh = refreshAll ?? invalidateAll ?? result.type === 'success';
+  if (result.type === 'success' && reset) resetForm(form);
+  if (result.type === 'redirect') {
+    if (since === shared.navigation) await goto(result.location);
+    return;
+  }
+  if (navigate && !isCurrentLocation(result.location, location.href)) {
+    await showResult(result, result.location, refresh, { history: 'push', since, form });
+    return;
+  }
+  // The page the server sent along is right if it was rendered as this update wants it:
+  // loads run after a success, not after a failure.
+  if (document !== null && refresh === (result.type === 'success')) {
+    showDocument(document, { focus: result.type === 'success' ? 'reset' : 'invalid', since, form });
+    return;
+  }
+  await showResult(result, location.href, refresh, { history: 'none', since, form });
+}
+
+/**
+ * A render request showing `result` on the page at `url`.
+ *
+ * @param {import('./forms.js').ActionResult} result
+ * @param {string | URL} url
+ * @param {boolean} refresh whether the page's loads run
+ * @param {{history: 'push' | 'none', since: number, form?: HTMLFormElement | null}} options
+ */
+export async function showResult(result, url, refresh, { history, since, form = null }) {
+  const error = result.type === 'error' ? errorBody(result) : null;
+  const payload = {
+    form: error ? null : await formText(result),
+    status: error ? error.status : pageStatus(result),
+    error,
+    token: shared.current.token,
+    refresh,
+  };
+  // A failure shown here moves focus to its first invalid field; anything else starts over.
+  const stays = history !== 'push' && result.type === 'failure';
+  await renderRequest(url, payload, {
+    history,
+    since,
+    scroll: history === 'push' ? 'top' : 'keep',
+    focus: stays ? 'invalid' : 'reset',
+    form,
+  });
+}
+
+/** The result's data as a devalue string: the server's own when it is unchanged. */
+async function formText(result) {
+  if (result.data === undefined || result.data === null) return null;
+  const raw = shared.rawData.get(result);
+  if (raw && raw.value === result.data) return raw.raw;
+  // Data built in the browser: the only case that needs devalue's writer.
+  const { stringify } = await import('./stringify.js');
+  return stringify(result.data, pick(shared.transport, 'encode'));
+}
+
+/** The status to render a success or failure with (a result built by hand may have none). */
+function pageStatus(result) {
+  const status = result.status;
+  const fallback = result.type === 'failure' ? 400 : 200;
+  return Number.isInteger(status) && ((status >= 200 && status < 300) || (status >= 400 && status < 600))
+    ? status
+    : fallback;
+}
+
+function errorBody(result) {
+  const error = result.error;
+  const given = result.status ?? error?.status;
+  const status = Number.isInteger(given) && given >= 400 && given < 600 ? given : 500;
+  if (error === null || typeof error !== 'object') {
+    return { message: error === undefined ? 'Internal Error' : String(error), status };
+  }
+  return { ...error, message: String(error.message ?? 'Internal Error'), status };
+}
