@@ -63,13 +63,23 @@ def decode(
             continue
         if len(path) > max_depth:
             raise FormShapeError(
-                f"The form field {name!r} is nested {len(path)} levels deep; forms may nest at "
-                f"most {max_depth} levels"
+                f"The form field {_shorten(name)!r} is nested {len(path)} levels deep; forms "
+                f"may nest at most {max_depth} levels"
             )
         _insert(model, tree, path, value, name, max_index)
     result = Decoded({}, [], {})
     result.data = _finish_model(model, tree, (), result)
     return result
+
+
+_SHOWN_NAME_LENGTH = 80
+
+
+def _shorten(name: str) -> str:
+    # The name comes from the client and may be megabytes long: the message shows its start.
+    if len(name) <= _SHOWN_NAME_LENGTH:
+        return name
+    return name[:_SHOWN_NAME_LENGTH] + f"… ({len(name)} characters)"
 
 
 # --- building the tree ---------------------------------------------------------------------
@@ -102,8 +112,8 @@ def _insert(
             elif isinstance(segment, int):
                 if segment > max_index:
                     raise FormShapeError(
-                        f"The form field {name!r} has the index {segment}; lists in forms "
-                        f"hold at most {max_index + 1} items"
+                        f"The form field {_shorten(name)!r} has an index above {max_index}; "
+                        f"lists in forms hold at most {max_index + 1} items"
                     )
                 node = _at_index(node, segment, shape, last, value)
             else:
@@ -139,6 +149,10 @@ def _child(node: dict[str, Any], key: str, shape: Shape, last: bool, value: Any)
         values = node.setdefault(key, [])
         if isinstance(values, list):
             values.append(value)
+        return None
+    if shape.kind not in ("model", "list"):
+        # `email[0]` or `email.x` when email is a plain value: not a name of this model. No
+        # empty entry may be left behind, or the field would read as sent with no value.
         return None
     existing = node.get(key)
     if existing is None:

@@ -23,6 +23,7 @@ MESSAGES: Mapping[str, str] = {
     "int_parsing": "Enter a whole number.",
     "int_from_float": "Enter a whole number.",
     "int_type": "Enter a whole number.",
+    "int_parsing_size": "Enter a smaller number.",
     "float_parsing": "Enter a number.",
     "float_type": "Enter a number.",
     "decimal_parsing": "Enter a number.",

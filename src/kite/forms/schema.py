@@ -43,9 +43,14 @@ _SECRET_WORDS = re.compile(
 )
 
 
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
 def is_sensitive_name(name: str) -> bool:
-    """Whether a field name says its value is a secret (`password`, `confirm_password`)."""
-    return bool(_SECRET_WORDS.search(name))
+    """Whether a field name says its value is a secret (`password`, `confirm_password`,
+    `confirmPassword`)."""
+    # camelCase words (an alias such as `newPassword`) count as words too.
+    return bool(_SECRET_WORDS.search(_CAMEL_BOUNDARY.sub("_", name)))
 
 
 @dataclass(frozen=True)
