@@ -58,12 +58,17 @@ class FormContext:
 
     def form_id(self, model: type[BaseModel], form_data: FormData | None) -> str:
         """The submitted form's id: the hidden `__form_id` input, else the name under which
-        the page exports this model, else the model's class name."""
+        the page exports this model (or a model it derives from: a form whose buttons post
+        to two actions may validate with `Login` and `Registration(Login)`), else the
+        model's class name."""
         submitted = form_data.get(FORM_ID_FIELD) if form_data is not None else None
         if isinstance(submitted, str) and 0 < len(submitted) <= _MAX_FORM_ID_LENGTH:
             return submitted
         for name, exported in self.models.items():
             if exported is model:
+                return name
+        for name, exported in self.models.items():
+            if issubclass(model, exported):
                 return name
         return model.__name__
 

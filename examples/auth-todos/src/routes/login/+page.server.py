@@ -3,6 +3,12 @@
 The login form's buttons pick the action: `action="?/login"` on the form and
 `formaction="?/register"` on the Register button. The layout posts to `/login?/login` (its
 login widget) and `/login?/logout` from every page.
+
+Both buttons send the same two fields, read through pydantic models (typed forms, see
+docs/typed-forms.md): `Credentials` for logging in, `Registration` — the same fields with
+stricter rules — for registering. A submission that does not validate never reaches the
+action: Kite answers it with a 400 failure carrying the messages and the email typed (never
+the password), which the template shows beside each field.
 """
 
 from __future__ import annotations
@@ -10,9 +16,46 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from kite import ActionFailure, RequestEvent, fail, redirect
+from kite import ActionFailure, RequestEvent, fail_form, redirect
+from pydantic import BaseModel, SecretStr, field_validator
 
 from lib import auth
+
+
+class Credentials(BaseModel):
+    # Defaults rather than "required": an empty field gets the page's own wording below, not
+    # the generic "This field is required.".
+    email: str = ""
+    password: SecretStr = SecretStr("")
+
+    @field_validator("email")
+    @classmethod
+    def email_given(cls, email: str) -> str:
+        email = email.strip()
+        if not email:
+            raise ValueError("Please enter your email address.")
+        return email
+
+
+class Registration(Credentials):
+    @field_validator("email")
+    @classmethod
+    def email_plausible(cls, email: str) -> str:
+        if not auth.looks_like_email(email):
+            raise ValueError("That does not look like an email address.")
+        return email
+
+    @field_validator("password")
+    @classmethod
+    def password_long_enough(cls, password: SecretStr) -> SecretStr:
+        if len(password.get_secret_value()) < auth.MIN_PASSWORD_LENGTH:
+            raise ValueError(f"Use at least {auth.MIN_PASSWORD_LENGTH} characters.")
+        return password
+
+
+# `forms.account` in the template: the values and messages of the last attempt of either
+# button (Registration derives from Credentials, so its failures are this form's too).
+forms = {"account": Credentials}
 
 
 def load(event: RequestEvent) -> dict[str, Any]:
@@ -24,31 +67,26 @@ def load(event: RequestEvent) -> dict[str, Any]:
 
 
 async def login(event: RequestEvent) -> dict[str, Any] | ActionFailure:
-    email, password = await _credentials(event)
-    if not email:
-        return fail(400, {"email": email, "missing": True})
+    form = await event.form(Credentials)
+    password = form.password.get_secret_value()
     # argon2 takes a tenth of a second on purpose: in a thread, not on the event loop.
-    user = await asyncio.to_thread(auth.check_password, email, password)
+    user = await asyncio.to_thread(auth.check_password, form.email, password)
     if user is None:
         # One answer for an unknown email and a wrong password, so that the form does not
-        # tell strangers who has an account. The email goes back; the password never does.
-        return fail(400, {"email": email, "incorrect": True})
+        # tell strangers who has an account.
+        return fail_form(form, {"password": "Incorrect email or password."})
     await _start_session(event, user)
     return {"success": True}
 
 
 async def register(event: RequestEvent) -> dict[str, Any] | ActionFailure:
-    email, password = await _credentials(event)
-    if not email:
-        return fail(400, {"email": email, "missing": True})
-    if not auth.looks_like_email(email):
-        return fail(400, {"email": email, "invalid_email": True})
-    if len(password) < auth.MIN_PASSWORD_LENGTH:
-        return fail(400, {"email": email, "short_password": True})
+    form = await event.form(Registration)
+    password = form.password.get_secret_value()
     try:
-        user = await asyncio.to_thread(auth.create_user, email, password)
+        user = await asyncio.to_thread(auth.create_user, form.email, password)
     except auth.UserExistsError:
-        return fail(400, {"email": email, "exists": True})
+        message = "There is already an account with this email. Log in instead."
+        return fail_form(form, {"email": message})
     await _start_session(event, user)
     return {"success": True, "registered": True}
 
@@ -63,16 +101,6 @@ async def logout(event: RequestEvent) -> dict[str, Any]:
 
 
 actions = {"login": login, "register": register, "logout": logout}
-
-
-async def _credentials(event: RequestEvent) -> tuple[str, str]:
-    form = await event.request.form()
-    email = form.get("email")
-    password = form.get("password")
-    return (
-        email.strip() if isinstance(email, str) else "",
-        password if isinstance(password, str) else "",
-    )
 
 
 async def _start_session(event: RequestEvent, user: auth.User) -> None:
