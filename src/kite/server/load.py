@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import contextvars
+import types
+from collections.abc import Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from kite.exceptions import KiteError
 from kite.server.calling import call_user
 from kite.server.event import RequestEvent
 from kite.server.modules import ServerModule
 
-__all__ = ["LoadResult", "run_loads"]
+__all__ = ["LoadResult", "run_loads", "start_eagerly"]
+
+Result = TypeVar("Result")
 
 
 @dataclass
@@ -40,49 +44,85 @@ async def run_loads(
 ) -> LoadResult:
     """Run every node's `load`. A node without one contributes no data; the first nodes'
     data may be `known` already (from a data token), and their loads do not run."""
-    loads = [
-        (node, node.load) if node and node.load and index >= len(known) else None
-        for index, node in enumerate(nodes)
-    ]
     result = LoadResult([dict(known[i]) if i < len(known) else {} for i in range(len(nodes))])
-    tasks: list[asyncio.Future[dict[str, Any]] | None] = []
-    for index, entry in enumerate(loads):
-        if entry is None:
-            tasks.append(None)
+    futures: list[asyncio.Future[dict[str, Any]] | None] = []
+    for index, node in enumerate(nodes):
+        if node is None or node.load is None or index < len(known):
+            futures.append(None)
             continue
-        node, load = entry
-        child = event.child(_parent_of(result, tasks, index))
-        tasks.append(asyncio.ensure_future(_call_load(node, load, child)))
-    running = [task for task in tasks if task is not None]
-    if len(running) == 1:
-        # One load needs no gathering: await it directly (the common case). Its error, if
-        # any, is read from the task below.
+        child = event.child(_parent_of(result, futures, index))
+        futures.append(start_eagerly(_call_load(node, node.load, child)))
+    pending = [future for future in futures if future is not None and not future.done()]
+    if len(pending) == 1:
+        # One load left needs no gathering: await it directly. Its error, if any, is read
+        # from the future below.
         with contextlib.suppress(Exception):
-            await running[0]
-    elif running:
-        await asyncio.gather(*running, return_exceptions=True)
-    for index, task in enumerate(tasks):
-        if task is None:
+            await pending[0]
+    elif pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    for index, future in enumerate(futures):
+        if future is None:
             continue
-        if task.exception() is not None:
+        error = future.exception()
+        if error is not None:
             if result.failed_at is None or index < result.failed_at:
-                result.failed_at, result.error = index, task.exception()
+                result.failed_at, result.error = index, error
         else:
-            result.data[index] = task.result()
+            result.data[index] = future.result()
     return result
 
 
+def start_eagerly(coroutine: Coroutine[Any, Any, Result]) -> asyncio.Future[Result]:
+    """Run `coroutine` until it first waits, as a task would, but now and without a task:
+    most loads return without ever waiting (data in memory, a cache hit), and a task per
+    load costs more than such a load. One that does wait goes on in a task, concurrently
+    with the others, from where it stopped. Like a task's, its steps run in a copy of the
+    current context."""
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    try:
+        awaiting = context.run(coroutine.send, None)
+    except StopIteration as stop:
+        done: asyncio.Future[Result] = loop.create_future()
+        done.set_result(stop.value)
+        return done
+    except Exception as exc:
+        failed: asyncio.Future[Result] = loop.create_future()
+        failed.set_exception(exc)
+        return failed
+    return loop.create_task(_resume(coroutine, awaiting), context=context)
+
+
+@types.coroutine
+def _resume(coroutine: Coroutine[Any, Any, Result], awaiting: Any) -> Generator[Any, Any, Result]:
+    """Hand what the coroutine's first step waits for (a future) to the task driving this
+    generator, and pass every later step (a result or a cancellation) back into it."""
+    while True:
+        try:
+            try:
+                sent = yield awaiting
+            except GeneratorExit:
+                coroutine.close()
+                raise
+            except BaseException as exc:  # a cancellation: the coroutine decides
+                awaiting = coroutine.throw(exc)
+            else:
+                awaiting = coroutine.send(sent)
+        except StopIteration as stop:
+            return cast(Result, stop.value)
+
+
 def _parent_of(
-    result: LoadResult, tasks: list[asyncio.Future[dict[str, Any]] | None], index: int
+    result: LoadResult, futures: list[asyncio.Future[dict[str, Any]] | None], index: int
 ) -> Any:
     async def parent() -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for position in range(index):
-            task = tasks[position]
-            if task is None:
+            future = futures[position]
+            if future is None:
                 merged.update(result.data[position])
             else:
-                merged.update(await asyncio.shield(task))
+                merged.update(await asyncio.shield(future))
         return merged
 
     return parent

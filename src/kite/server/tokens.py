@@ -1,16 +1,32 @@
 """The data token: a page's load data, sealed so that the browser can hand it back for a
-re-render without running the loads (see docs/runtime-design.md)."""
+re-render without running the loads (see docs/runtime-design.md).
+
+Only the server ever reads a token, so its inside is a server format, not devalue: plain
+Python data (dicts, lists, str, numbers, ...) is written with `marshal`, which is about
+twenty times faster than devalue on a page's data and gives back exactly what was sealed;
+anything else (dates, the app's `transport` types) with devalue, as before. Either way the
+bytes are encrypted and authenticated with AES-GCM under a key derived from the app's
+secret: the browser can neither read nor alter them, and nothing but what this server
+sealed is ever decoded (`marshal` is not meant for untrusted bytes, and never sees any).
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import logging
+import marshal
+import os
 import secrets
+import struct
+import sys
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kite import devalue
 
@@ -18,12 +34,27 @@ __all__ = ["DataSealer"]
 
 logger = logging.getLogger("kite")
 
+# What the token's plaintext starts with: how the rest is encoded.
+_MARSHAL = b"m"
+_DEVALUE = b"d"
+# A token is: sealed-at time (8 bytes, authenticated), nonce (12 bytes), ciphertext + tag.
+_HEADER = struct.Struct(">Q")
+_NONCE_SIZE = 12
+_OVERHEAD = _HEADER.size + _NONCE_SIZE + 16 + 1
+# Workers on several machines may disagree on the time by this much (seconds).
+_CLOCK_SKEW = 60
+
+
+def _key(secret: str) -> bytes:
+    # marshal's format may change between Python versions: the version is part of the key,
+    # so that a token sealed by another Python fails authentication instead of misreading.
+    label = f"kite data token|python {sys.version_info[0]}.{sys.version_info[1]}|"
+    label += f"marshal {marshal.version}|"
+    return hashlib.sha256(label.encode() + secret.encode("utf-8")).digest()
+
 
 class DataSealer:
-    """Seals per-node load data into an opaque token, and opens it again.
-
-    Fernet encrypts and authenticates: the browser can neither read the data nor change it.
-    """
+    """Seals per-node load data into an opaque token, and opens it again."""
 
     def __init__(
         self,
@@ -36,9 +67,7 @@ class DataSealer:
     ) -> None:
         # Without a configured secret each process makes its own: tokens then work only on
         # the process that sealed them, and the others fall back to running the loads.
-        secret = secret or secrets.token_urlsafe(32)
-        key = base64.urlsafe_b64encode(hashlib.sha256(secret.encode("utf-8")).digest())
-        self._fernet = Fernet(key)
+        self._aead = AESGCM(_key(secret or secrets.token_urlsafe(32)))
         self.max_size = max_size
         self.max_age = max_age
         self.reducers = reducers
@@ -48,27 +77,33 @@ class DataSealer:
         """The token for the data of these nodes (`folders` names each node: its folder's
         route id, the page's prefixed with `page:`), or None when it cannot or should not be
         sealed."""
+        plaintext = self._encode([folders, data])
+        if plaintext is None or (len(plaintext) + _OVERHEAD) * 4 // 3 > self.max_size:
+            return None
+        header = _HEADER.pack(int(time.time()))
+        nonce = os.urandom(_NONCE_SIZE)
+        sealed = header + nonce + self._aead.encrypt(nonce, plaintext, header)
+        token = base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+        return token if len(token) <= self.max_size else None
+
+    def _encode(self, value: list[Any]) -> bytes | None:
         try:
-            text = devalue.stringify([folders, data], reducers=self.reducers)
+            # marshal takes only the exact built-in types, and gives back exactly what the
+            # loads returned (a tuple stays a tuple), which is what a re-render wants.
+            return _MARSHAL + marshal.dumps(value)
+        except ValueError:
+            pass  # a type marshal does not know (a date, an object): devalue's turn
+        try:
+            return _DEVALUE + devalue.stringify(value, reducers=self.reducers).encode("utf-8")
         except devalue.DevalueError as exc:
             logger.debug("page data is not serializable, no data token: %s", exc)
             return None
-        if len(text) * 4 // 3 > self.max_size:
-            return None
-        token = self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
-        return token if len(token) <= self.max_size else None
 
     def open(self, token: str, folders: list[str]) -> list[dict[str, Any]]:
         """The data sealed in `token` for the leading nodes it shares with `folders` (all of
         them for the same page, the common layouts for another page); empty when the token
         is invalid, expired or foreign."""
-        if len(token) > self.max_size:
-            return []
-        try:
-            text = self._fernet.decrypt(token.encode("ascii"), ttl=self.max_age).decode("utf-8")
-            data = devalue.parse(text, revivers=self.revivers)
-        except (InvalidToken, UnicodeError, ValueError):
-            return []
+        data = self._decode(token)
         if not isinstance(data, list) or len(data) != 2:
             return []
         sealed_folders, nodes = data
@@ -80,3 +115,23 @@ class DataSealer:
                 break
             shared.append(node)
         return shared
+
+    def _decode(self, token: str) -> Any:
+        if len(token) > self.max_size:
+            return None
+        try:
+            sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            header = sealed[: _HEADER.size]
+            nonce = sealed[_HEADER.size : _HEADER.size + _NONCE_SIZE]
+            (sealed_at,) = _HEADER.unpack(header)
+            if not -_CLOCK_SKEW <= time.time() - sealed_at <= self.max_age:
+                return None
+            plaintext = self._aead.decrypt(nonce, sealed[_HEADER.size + _NONCE_SIZE :], header)
+            kind, body = plaintext[:1], plaintext[1:]
+            if kind == _MARSHAL:
+                return marshal.loads(body)
+            if kind == _DEVALUE:
+                return devalue.parse(body.decode("utf-8"), revivers=self.revivers)
+        except (InvalidTag, binascii.Error, struct.error, UnicodeError, ValueError, EOFError):
+            return None
+        return None

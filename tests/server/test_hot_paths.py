@@ -1,0 +1,185 @@
+"""The request path's fast routes give the answers of the slow ones they replace: data tokens
+(marshal or devalue inside AES-GCM), urlencoded form parsing, loads started without a task."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextvars
+import datetime
+import random
+import time
+
+import pytest
+from starlette.datastructures import Headers
+from starlette.formparsers import FormParser, MultiPartException
+
+from kite.exceptions import RequestError
+from kite.server.body import parse_urlencoded
+from kite.server.load import start_eagerly
+from kite.server.tokens import DataSealer
+
+FOLDERS = ["", "page:/todos"]
+
+
+def _sealer(secret: str = "s3cret", **options: int) -> DataSealer:
+    settings = {"max_size": 32 * 1024, "max_age": 3600, **options}
+    return DataSealer(secret, reducers={}, revivers={}, **settings)
+
+
+def test_a_token_gives_back_exactly_the_data_it_sealed() -> None:
+    data = [{"user": {"id": 1, "name": "Ada"}}, {"todos": [(1, "a"), (2, "b")], "ratio": 0.5}]
+    sealer = _sealer()
+    token = sealer.seal(FOLDERS, data)
+    assert token is not None
+    # The browser sees nothing readable, and tuples come back as tuples.
+    assert "Ada" not in token and "Ada" not in base64.urlsafe_b64decode(token + "==").decode(
+        "latin-1"
+    )
+    assert sealer.open(token, FOLDERS) == data
+    assert sealer.open(token, FOLDERS)[1]["todos"][0] == (1, "a")
+
+
+def test_data_marshal_cannot_write_goes_through_devalue() -> None:
+    at = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.UTC)
+    data = [{"user": "Ada"}, {"at": at, "todos": [1, 2]}]
+    sealer = _sealer()
+    token = sealer.seal(FOLDERS, data)
+    assert token is not None
+    assert sealer.open(token, FOLDERS) == data
+
+
+def test_data_neither_can_write_has_no_token() -> None:
+    assert _sealer().seal(FOLDERS, [{"thing": object()}, {}]) is None
+
+
+def test_an_altered_foreign_expired_or_oversized_token_is_ignored() -> None:
+    sealer = _sealer()
+    token = sealer.seal(FOLDERS, [{"a": 1}, {"b": 2}])
+    assert token is not None
+    flipped = token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:]
+    assert sealer.open(flipped, FOLDERS) == []
+    assert sealer.open(token[:20], FOLDERS) == []
+    assert sealer.open("not a token!", FOLDERS) == []
+    assert _sealer("another secret").open(token, FOLDERS) == []
+    assert _sealer(max_age=-61).open(token, FOLDERS) == []
+    assert _sealer(max_size=10).open(token, FOLDERS) == []
+    assert _sealer(max_size=10).seal(FOLDERS, [{"a": 1}, {"b": 2}]) is None
+
+
+def test_a_token_from_another_page_gives_only_the_shared_layouts() -> None:
+    sealer = _sealer()
+    token = sealer.seal(["", "app", "page:/app/a"], [{"root": 1}, {"app": 2}, {"a": 3}])
+    assert token is not None
+    assert sealer.open(token, ["", "app", "page:/app/b"]) == [{"root": 1}, {"app": 2}]
+    assert sealer.open(token, ["", "page:/other"]) == [{"root": 1}]
+
+
+def test_tokens_are_sealed_with_the_time() -> None:
+    sealer = _sealer()
+    before = int(time.time())
+    token = sealer.seal(FOLDERS, [{}, {}])
+    assert token is not None
+    sealed_at = int.from_bytes(base64.urlsafe_b64decode(token + "==")[:8], "big")
+    assert before <= sealed_at <= time.time()
+
+
+_PIECES = [b"a", b"b", b"=", b"&", b"%", b"2", b"0", b"+", b"\xc3", b"\xa9", b"%C3%A9", b"%zz"]
+
+
+async def _starlette_form(body: bytes, max_fields: int, max_part_size: int) -> object:
+    async def chunks():  # type: ignore[no-untyped-def]
+        for start in range(0, len(body), 3):
+            yield body[start : start + 3]
+
+    parser = FormParser(Headers({}), chunks(), max_fields=max_fields, max_part_size=max_part_size)
+    try:
+        return (await parser.parse()).multi_items()
+    except MultiPartException as exc:
+        return f"error: {exc.message}"
+
+
+def _kite_form(body: bytes, max_fields: int, max_part_size: int) -> object:
+    try:
+        return parse_urlencoded(body, max_fields=max_fields, max_part_size=max_part_size)
+    except RequestError as exc:
+        return f"error: {exc.detail.removeprefix('Malformed form data: ')}"
+
+
+def test_urlencoded_bodies_read_as_starlettes_parser_reads_them() -> None:
+    generator = random.Random(7)
+    for _ in range(3000):
+        body = b"".join(generator.choice(_PIECES) for _ in range(generator.randint(0, 14)))
+        max_fields = generator.choice([1000, 2, 3])
+        max_part_size = generator.choice([1024 * 1024, 4, 6])
+        expected = asyncio.run(_starlette_form(body, max_fields, max_part_size))
+        found = _kite_form(body, max_fields, max_part_size)
+        if not isinstance(found, str):
+            found = found.multi_items()  # type: ignore[attr-defined]
+        assert found == expected, body
+
+
+_var: contextvars.ContextVar[int] = contextvars.ContextVar("hot_paths_var", default=0)
+
+
+async def _returns_at_once() -> int:
+    _var.set(5)
+    return 1
+
+
+async def _waits(value: int) -> int:
+    _var.set(value)
+    await asyncio.sleep(0.2)
+    return _var.get()
+
+
+async def _fails_at_once() -> int:
+    raise ValueError("no")
+
+
+async def _handles_cancellation() -> str:
+    try:
+        await asyncio.sleep(30)
+    except asyncio.CancelledError:
+        return "cleaned up"
+    return "slept"
+
+
+def test_a_load_that_never_waits_is_done_at_once_in_its_own_context() -> None:
+    async def main() -> None:
+        future = start_eagerly(_returns_at_once())
+        assert future.done() and future.result() == 1
+        assert _var.get() == 0
+        failed = start_eagerly(_fails_at_once())
+        assert isinstance(failed.exception(), ValueError)
+
+    asyncio.run(main())
+
+
+def test_loads_that_wait_still_run_concurrently() -> None:
+    async def main() -> None:
+        started = time.monotonic()
+        first, second = start_eagerly(_waits(7)), start_eagerly(_waits(8))
+        assert not first.done()
+        assert await asyncio.gather(first, second) == [7, 8]
+        # Two 0.2 s waits side by side, not one after the other.
+        assert time.monotonic() - started < 0.38
+        assert _var.get() == 0
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_a_waiting_load_can_be_cancelled(loop: str) -> None:
+    async def main() -> None:
+        future = start_eagerly(_handles_cancellation())
+        await asyncio.sleep(0.01)
+        future.cancel()
+        assert await future == "cleaned up"
+
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())
