@@ -22,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from kite.exceptions import ActionFailure, HttpError
 from kite.forms.decode import DEFAULT_MAX_DEPTH, DEFAULT_MAX_INDEX, Decoded, decode
-from kite.forms.messages import default_message
+from kite.forms.messages import MESSAGES, default_message
 from kite.forms.names import parse_name
 from kite.forms.schema import Field, fields_of, resolve
 
@@ -228,6 +228,8 @@ def _describe(
                 "ctx": context,
                 "field": name,
                 "message": default_message(wording, context),
+                # The untranslated text, a gettext msgid for apps that translate.
+                "message_template": MESSAGES.get(wording),
             }
         )
     described.sort(key=lambda e: order.get(e["loc"][0], len(order)) if e["loc"] else -1)
