@@ -209,3 +209,15 @@ def test_fail_form_outside_a_request_carries_no_values() -> None:
     assert failure.data == {"form_id": "Signup", "values": {}, "errors": {"email": "Taken."}}
     instance = Signup(email="a@b", password=SecretStr("longenough"))
     assert fail_form(instance, {"_form": "No."}).data["errors"] == {"_form": "No."}
+
+
+def test_the_hook_sees_secret_lengths_as_text_lengths() -> None:
+    # SecretStr reports "too_short" like a list; the message and the hook treat it as text.
+    _, state, described = validate_form(Signup, form(("email", "a@b"), ("password", "short")))
+    assert state is not None
+    types = {error["field"]: error["type"] for error in described}
+    assert types == {"password": "string_too_short"}
+    worded = asyncio.run(
+        word_errors(state, described, lambda e, _: f"{e['ctx']['min_length']}+", None)
+    )
+    assert worded["errors"] == {"password": "8+"}

@@ -223,7 +223,9 @@ def _describe(
             wording = "string_" + wording
         described.append(
             {
-                "type": error["type"],
+                # The type the message was chosen by, so that an app's catalogue (the hook)
+                # finds SecretStr's length errors under the same key as str's.
+                "type": wording,
                 "loc": loc,
                 "ctx": context,
                 "field": name,
