@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -46,12 +47,27 @@ def is_action_json(event: RequestEvent, route: Route) -> bool:
     """A POST to a page whose `Accept` prefers JSON: answer with an ActionResult."""
     if event.request.method != "POST" or not route.has_page:
         return False
-    accept = event.request.headers.get("accept")
+    return _prefers_json(event.request.headers.get("accept"))
+
+
+# Browsers send a handful of distinct Accept headers and an app a handful of action queries:
+# these answers are remembered rather than parsed on every POST (bounded, so that a client
+# sending endless variants only evicts entries).
+@functools.lru_cache(maxsize=256)
+def _prefers_json(accept: str | None) -> bool:
     return negotiate(accept, ["application/json", "text/html"]) == "application/json"
 
 
+@functools.lru_cache(maxsize=256)
+def _action_name(query: str) -> str | None:
+    return action_result.action_name(query)
+
+
+_result_location = functools.lru_cache(maxsize=256)(action_result.result_location)
+
+
 def _location(event: RequestEvent) -> str:
-    return action_result.result_location(event.url.path, event.url.query)
+    return _result_location(event.url.path, event.url.query)
 
 
 async def handle_action(app: Kite, event: RequestEvent, route: Route) -> Response:
@@ -82,7 +98,7 @@ def _select(app: Kite, event: RequestEvent, route: Route) -> Any:
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise _method_not_allowed(route, app.dev)
-    name = action_result.action_name(event.url.query)
+    name = _action_name(event.url.query)
     if name == "default":
         raise RequestError(400, 'Cannot use reserved action name "default"')
     if name is None:
@@ -158,7 +174,7 @@ async def _json_response(
         assert outcome.exc is not None
         return json_error(app, event, await public_error(app, outcome.exc, event))
     if outcome.kind == "success" and _is_falsy(outcome.data):
-        extra = await _document(app, event, route, form=None, status=204, reload=True)
+        extra = await _document(app, event, route, None, None, status=204, reload=True)
         return _json(app, action_result.success_result(location, None, extra), 200)
     data = devalue.UNDEFINED if outcome.data is None else outcome.data
     try:
@@ -168,22 +184,34 @@ async def _json_response(
         return json_error(app, event, await public_error(app, failure, event))
     form = None if data is devalue.UNDEFINED else data
     if outcome.kind == "success":
-        extra = await _document(app, event, route, form=form, status=200, reload=True)
+        extra = await _document(app, event, route, form, serialized, status=200, reload=True)
         return _json(app, action_result.success_result(location, serialized, extra), 200)
-    extra = await _document(app, event, route, form=form, status=outcome.status, reload=False)
+    extra = await _document(
+        app, event, route, form, serialized, status=outcome.status, reload=False
+    )
     body = action_result.failure_result(outcome.status, location, serialized, extra)
     return _json(app, body, outcome.status)
 
 
 async def _document(
-    app: Kite, event: RequestEvent, route: Route, *, form: Any, status: int, reload: bool
+    app: Kite,
+    event: RequestEvent,
+    route: Route,
+    form: Any,
+    form_text: str | None,
+    *,
+    status: int,
+    reload: bool,
 ) -> dict[str, Any] | None:
-    """Kite's runtime asks (x-kite-render) for the page in the same response."""
+    """Kite's runtime asks (x-kite-render) for the page in the same response. `form_text`
+    is `form` as the ActionResult carries it: the page's state reuses it."""
     from kite.server.rerender import RENDER_HEADER, document_for_result
 
     if RENDER_HEADER not in event.request.headers:
         return None
-    document = await document_for_result(app, event, route, form=form, status=status, reload=reload)
+    document = await document_for_result(
+        app, event, route, form=form, status=status, reload=reload, form_text=form_text
+    )
     return None if document is None else {"kite": {"document": document}}
 
 

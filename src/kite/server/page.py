@@ -59,10 +59,12 @@ async def render_page(
     form: Any = None,
     status: int = 200,
     known: list[dict[str, Any]] | None = None,
+    form_text: str | None = None,
 ) -> Response:
     """Run the loads of the page and render it; `form` is an action's data, if any.
 
     `known` is the data of the leading nodes from a data token: their loads do not run.
+    `form_text` is `form` as devalue already wrote it (for an ActionResult), if it was.
     """
     loads = await run_loads(_nodes(route), event, known or ())
     if loads.error is not None:
@@ -90,7 +92,8 @@ async def render_page(
     ]
     templates.append((route.page_template, data))
     try:
-        document = render_with_state(app, event, templates, page, route.node_names(), loads.data)
+        names = route.node_names()
+        document = render_with_state(app, event, templates, page, names, loads.data, form_text)
     except Exception as exc:
         return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
     return HTMLResponse(document, status_code=http_status(status))
@@ -113,6 +116,7 @@ def render_with_state(
     page: PageState,
     node_names: list[str],
     node_data: list[dict[str, Any]],
+    form_text: str | None = None,
     body_suffix: str = "",
 ) -> str:
     """Render the document with the runtime's page state in its head; `node_names` and
@@ -128,7 +132,7 @@ def render_with_state(
                 "route": event.route.id,
                 "params": dict(page.params),
                 "status": page.status,
-                "form": _serialized_form(app, page.form),
+                "form": form_text or _serialized_form(app, page.form),
                 "error": page.error,
                 "token": app.sealer.seal(node_names, node_data) if enhanced else None,
                 "dev": app.dev,
@@ -218,7 +222,9 @@ async def _try_error_page(
     try:
         names = [folder.route_id for folder in folders]
         node_data = loads.data[: len(folders)]
-        document = render_with_state(app, event, templates, page, names, node_data, suffix)
+        document = render_with_state(
+            app, event, templates, page, names, node_data, body_suffix=suffix
+        )
     except Exception:
         logger.exception("the error page %s failed to render", folders[-1].error_template)
         return None

@@ -89,7 +89,14 @@ def _form(app: Kite, text: object) -> Any:
 
 
 async def document_for_result(
-    app: Kite, event: RequestEvent, route: Route, *, form: Any, status: int, reload: bool
+    app: Kite,
+    event: RequestEvent,
+    route: Route,
+    *,
+    form: Any,
+    status: int,
+    reload: bool,
+    form_text: str | None = None,
 ) -> str | None:
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
@@ -100,7 +107,9 @@ async def document_for_result(
     # result's location, without the action key.
     location = action_result.result_location(event.url.path, event.url.query)
     page_event = event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
-    response = await render_page(app, page_event, route, form=form, status=status, known=known)
+    response = await render_page(
+        app, page_event, route, form=form, status=status, known=known, form_text=form_text
+    )
     if not isinstance(response, HTMLResponse) or response.status_code != http_status(status):
         return None
     return bytes(response.body).decode("utf-8")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from typing import TYPE_CHECKING
@@ -167,6 +168,7 @@ def _is_trusted(address: str, trusted: tuple[str, ...]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=256)  # an app answers to a few hosts; bounded for the others
 def _valid_host(host: str) -> bool:
     if not host or len(host) > 255:
         return False
@@ -175,9 +177,10 @@ def _valid_host(host: str) -> bool:
 
 def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
     settings = app.settings
-    if not settings.csrf_check_origin:
-        return None
     request = event.request
+    if not settings.csrf_check_origin or request.method in ("GET", "HEAD", "OPTIONS"):
+        # Reads are never checked: no need to work out our own origin for them.
+        return None
     own = settings.origin or csrf.origin_of(str(event.url))
     origin = request.headers.get("origin")
     if not csrf.is_forbidden(
