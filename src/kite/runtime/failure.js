@@ -52,7 +52,8 @@ export function reportFailure(form) {
   const field = first(INVALID);
   if (field instanceof HTMLElement || field instanceof SVGElement) field.focus();
   const summary = first(SUMMARY);
-  if (summary) announce(summary.textContent.replace(/\s+/g, ' ').trim());
+  // innerText, not textContent: list items and paragraphs are read as separate sentences.
+  if (summary) announce((summary.innerText ?? summary.textContent).replace(/\s+/g, ' ').trim());
 }
 
 /**

@@ -3,11 +3,12 @@
 // Never for a target, a download, rel="external" or another origin.
 //
 // Loaded by start.js only when the page has something to navigate with (or on the first
-// back/forward), so that a page of forms does not download it.
+// back/forward), so that a page of forms does not download it. The page swap itself
+// (render.js) is loaded at the first navigation: deciding whether to take over a click has
+// to happen at once, showing the next page does not.
 
 import { closest, formDataOf, getAttribute, submission } from './dom.js';
 import { entryState, newEntryId } from './entries.js';
-import { navigate } from './render.js';
 import { shared } from './shared.js';
 import { getFormUrl, isHashChange } from './urls.js';
 
@@ -19,6 +20,12 @@ if (!shared.navigating) {
   shared.navigating = true;
   document.addEventListener('click', onClick);
   document.addEventListener('submit', onSubmit);
+}
+
+/** Navigates client-side (render.js, loaded on the first call). */
+async function navigate(url, options) {
+  const render = await import('./render.js');
+  await render.navigate(url, options);
 }
 
 /** Whether the nearest [data-kite-navigate] around `element` asks for client navigation. */
