@@ -221,3 +221,21 @@ def test_the_hook_sees_secret_lengths_as_text_lengths() -> None:
         word_errors(state, described, lambda e, _: f"{e['ctx']['min_length']}+", None)
     )
     assert worded["errors"] == {"password": "8+"}
+
+
+def test_every_error_has_a_message_template_for_gettext() -> None:
+    class Odd(BaseModel):
+        when: complex  # an error type without a message of Kite's
+
+    _, _, described = validate_form(Odd, form(("when", "soon")))
+    assert [(e["type"], e["message_template"]) for e in described] == [
+        ("complex_type", "This value is not valid.")
+    ]
+    _, _, described = validate_form(
+        Signup, form(("email", "a@b"), ("password", "longenough"), ("confirm_password", "x"))
+    )
+    assert [(e["field"], e["message_template"]) for e in described] == [
+        ("_form", "The passwords do not match.")
+    ]
+    _, _, described = validate_form(Signup, form(("email", "a@b"), ("password", "short")))
+    assert described[0]["message_template"] == "Use at least {min_length} characters."

@@ -221,6 +221,7 @@ def _describe(
         if wording in ("too_short", "too_long") and not _is_list(model, name):
             # SecretStr reports its length as a collection's: it is text all the same.
             wording = "string_" + wording
+        message = default_message(wording, context)
         described.append(
             {
                 # The type the message was chosen by, so that an app's catalogue (the hook)
@@ -229,9 +230,10 @@ def _describe(
                 "loc": loc,
                 "ctx": context,
                 "field": name,
-                "message": default_message(wording, context),
-                # The untranslated text, a gettext msgid for apps that translate.
-                "message_template": MESSAGES.get(wording),
+                "message": message,
+                # The untranslated text, a gettext msgid for apps that translate. Never None:
+                # an app's own ValueError text, or the fallback, is its own msgid.
+                "message_template": MESSAGES.get(wording, message),
             }
         )
     described.sort(key=lambda e: order.get(e["loc"][0], len(order)) if e["loc"] else -1)
