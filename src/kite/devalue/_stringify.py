@@ -24,6 +24,7 @@ from typing import Any, Final
 from ._collections import normalize_key
 from ._encoders import ENCODERS, PUSHED, SYMBOL, Encoder
 from ._errors import DevalueError
+from ._fast_stringify import NotPlainJson, stringify_plain_json
 from ._frames import (
     AUX,
     HOLEY,
@@ -552,4 +553,9 @@ def stringify(
     """
     if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1:
         raise ValueError(f"max_depth must be a positive int, not {max_depth!r}")
+    if not reducers and (value.__class__ is dict or value.__class__ is list):
+        try:
+            return stringify_plain_json(value, max_depth)
+        except NotPlainJson:
+            pass  # a type or shape only the general walk writes: it starts over
     return Flattener(reducers, max_depth).flatten(value)
