@@ -331,3 +331,12 @@ def test_two_forms_on_one_page_bind_only_their_own_result() -> None:
     assert plain["contact"].errors == {}
     assert bind_forms({}, result) == {}
     assert repr(forms["contact"]) == "<BoundForm 'contact' of Profile>"
+
+
+def test_summary_links_an_error_about_a_whole_list_of_rows_to_its_first_row() -> None:
+    form = failed({}, {"lines": "Add at least one line.", "address": "Wrong shape."})
+    document = whole_form(form)
+    links = [str(e.attributes["href"]) for e in document.elements if e.tag == "a"]
+    assert links == ["#profile-lines-0-qty", "#profile-address-city"]
+    for link in links:
+        assert link[1:] in document.ids()

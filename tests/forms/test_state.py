@@ -239,3 +239,12 @@ def test_every_error_has_a_message_template_for_gettext() -> None:
     ]
     _, _, described = validate_form(Signup, form(("email", "a@b"), ("password", "short")))
     assert described[0]["message_template"] == "Use at least {min_length} characters."
+
+
+def test_a_model_derived_from_an_exported_one_belongs_to_its_form() -> None:
+    class Stricter(Signup):
+        nickname: str
+
+    context = FormContext({"signup": Signup})
+    _, state, _ = validate_form(Stricter, form(("email", "nope")), context=context)
+    assert state is not None and state["form_id"] == "signup"

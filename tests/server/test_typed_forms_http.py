@@ -351,6 +351,15 @@ def test_order_native_failure_refills_nested_and_indexed_fields(app: Server) -> 
     assert set(page.hrefs) <= page.ids and len(page.hrefs) == 2
 
 
+def test_order_without_any_row_links_the_summary_to_the_first_row(app: Server) -> None:
+    data = {key: value for key, value in ORDER.items() if not key.startswith("items[0]")}
+    response = post(app, "/order", data, files={"x": ("", b"")})
+    assert response.status_code == 400
+    page = Controls(response.text)
+    assert page.hrefs == ["order-items-0-sku"]
+    assert set(page.hrefs) <= page.ids
+
+
 # --- hostile shapes ------------------------------------------------------------------------------
 
 

@@ -134,7 +134,7 @@ class BoundForm:
             else:
                 items.append(
                     Markup('<li><a href="#{}">{}: {}</a></li>').format(
-                        self.input_id(name), self.label(name), message
+                        self.input_id(self._first_control(name)), self.label(name), message
                     )
                 )
         return Markup(
@@ -153,6 +153,22 @@ class BoundForm:
                 f"its fields are: {known}"
             )
         return form_field
+
+    def _first_control(self, name: str) -> str:
+        """The control an error of `name` leads to: the field itself, or for a list of models
+        ("Add at least one item") the first field of its first row, which has an id."""
+        shape = self._field(name).shape
+        while shape.kind in ("list", "model"):
+            if shape.kind == "list":
+                if shape.item is None or shape.item.kind not in ("list", "model"):
+                    break
+                name, shape = f"{name}[0]", shape.item
+            else:
+                first = next(iter(fields_of(shape.model).values()), None)
+                if first is None:
+                    break
+                name, shape = f"{name}.{first.key}", first.shape
+        return name
 
     def _hint(self, name: str, form_field: Field) -> Markup:
         if not form_field.info.description:
