@@ -160,3 +160,14 @@ def test_choices_of_enums_and_literals() -> None:
     assert choices(Literal["s", "m"]) == [("s", "s"), ("m", "m")]
     assert choices(str) == []
     assert choices(int) == []
+
+
+def test_secrets_inside_lists_and_optionals_are_sensitive() -> None:
+    class Codes(BaseModel):
+        codes: list[SecretStr] = []
+        pins: list[Annotated[str, Sensitive]] | None = None
+        keys: list[SecretBytes] | None = None
+        notes: list[str] = []
+
+    sensitive = {key: field.sensitive for key, field in fields_of(Codes).items()}
+    assert sensitive == {"codes": True, "pins": True, "keys": True, "notes": False}

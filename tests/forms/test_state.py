@@ -248,3 +248,14 @@ def test_a_model_derived_from_an_exported_one_belongs_to_its_form() -> None:
     context = FormContext({"signup": Signup})
     _, state, _ = validate_form(Stricter, form(("email", "nope")), context=context)
     assert state is not None and state["form_id"] == "signup"
+
+
+def test_secret_items_of_a_list_are_never_in_the_values() -> None:
+    class Recovery(BaseModel):
+        email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+        codes: list[SecretStr]
+
+    _, state, _ = validate_form(
+        Recovery, form(("email", "nope"), ("codes", "c0de-one"), ("codes[]", "c0de-two"))
+    )
+    assert state is not None and state["values"] == {"email": "nope"}

@@ -164,15 +164,24 @@ def _label(name: str) -> str:
 
 def _metadata(info: FieldInfo) -> Iterator[Any]:
     yield from info.metadata
-    # Annotated[...] inside Optional keeps its metadata on the inner type.
-    for argument in typing.get_args(info.annotation):
+    # Annotated[...] inside Optional or a list keeps its metadata on the inner type.
+    yield from _nested_metadata(info.annotation)
+
+
+def _nested_metadata(annotation: Any) -> Iterator[Any]:
+    for argument in typing.get_args(annotation):
         if typing.get_origin(argument) is Annotated:
             yield from typing.get_args(argument)[1:]
+        yield from _nested_metadata(argument)
 
 
 def _is_secret_type(annotation: Any) -> bool:
-    annotation, _ = _strip_optional(_strip_annotated(annotation))
-    return isinstance(annotation, type) and issubclass(annotation, _SECRET_TYPES)
+    shape = shape_of(annotation)
+    # list[SecretStr]: each item is a secret.
+    while shape.kind == "list" and shape.item is not None:
+        shape = shape.item
+    python_type = shape.python_type
+    return isinstance(python_type, type) and issubclass(python_type, _SECRET_TYPES)
 
 
 def _strip_annotated(annotation: Any) -> Any:
