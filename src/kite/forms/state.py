@@ -198,7 +198,11 @@ def _refill_values(
             continue
         if name in values:
             previous = values[name]
-            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            # In place: copying the list for each repeat would be quadratic in the repeats.
+            if isinstance(previous, list):
+                previous.append(value)
+            else:
+                values[name] = [previous, value]
         elif form_field.shape.kind == "list":
             values[name] = [value]
         else:
