@@ -21,6 +21,10 @@ token_max_age = 3600                # seconds a data token stays usable
 max_fields = 1000                   # fields in one urlencoded or multipart body
 max_files = 1000                    # files in one multipart body
 max_part_size = "1M"                # bytes of one multipart field that is not a file
+
+[security.headers]                  # on HTML responses; see kite.server.security
+X-Frame-Options = "DENY"            # a string replaces a default or adds a header
+Referrer-Policy = false             # false removes it
 ```
 """
 
@@ -35,6 +39,7 @@ from typing import Any
 
 from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
+from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
 __all__ = ["Settings", "load_settings"]
 
@@ -55,8 +60,14 @@ class Settings:
     secret_key: str | None = None
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
+    security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
     dev: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # security_headers encoded once here, not per response.
+    security_raw_headers: RawHeaders = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "security_raw_headers", encode_headers(self.security_headers))
 
 
 _KNOWN = {
@@ -67,6 +78,7 @@ _KNOWN = {
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
     "render": {"secret_key", "max_token_size", "token_max_age"},
+    "security": {"headers"},
 }
 
 
@@ -87,6 +99,7 @@ def load_settings(
     proxy = raw.get("proxy", {})
     forms = raw.get("forms", {})
     render = raw.get("render", {})
+    security = raw.get("security", {})
     try:
         return Settings(
             origin=_origin(environ.get("ORIGIN") or raw.get("origin"), path),
@@ -111,6 +124,7 @@ def load_settings(
                 parse_size(render.get("max_token_size", "32K"), setting="max_token_size")
             ),
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
+            security_headers=security_headers(_table(security, "headers", path), path),
             dev=dev,
         )
     except ValueError as exc:
@@ -151,6 +165,13 @@ def _list(table: dict[str, Any], key: str, path: Path) -> list[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise KiteError(f"{path}: '{key}' must be a list of strings")
+    return value
+
+
+def _table(table: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = table.get(key, {})
+    if not isinstance(value, dict):
+        raise KiteError(f"{path}: 'security.{key}' must be a table: [security.{key}]")
     return value
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from python_multipart.multipart import parse_options_header
+from starlette._utils import AwaitableOrContextManager, AwaitableOrContextManagerWrapper
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -60,6 +61,19 @@ class KiteRequest(Request):
 
     form_limits = FormLimits(max_fields=1000, max_files=1000, max_part_size=1024 * 1024)
     _tail: bytes | None = None
+
+    def form(
+        self,
+        *,
+        max_files: int | float | None = None,
+        max_fields: int | float | None = None,
+        max_part_size: int | None = None,
+    ) -> AwaitableOrContextManager[FormData]:
+        # Starlette's form() fills in its own defaults (1000, 1000, 1 MB); None here lets
+        # _get_form apply the [forms] settings instead.
+        return AwaitableOrContextManagerWrapper(
+            self._get_form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
+        )
 
     async def _get_form(
         self,

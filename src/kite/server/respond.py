@@ -22,6 +22,7 @@ from kite.server.cookies import Cookies
 from kite.server.event import URL, RequestEvent, bind_event, unbind_event
 from kite.server.event import Route as EventRoute
 from kite.server.manifest import Route
+from kite.server.security import add_security_headers
 
 if TYPE_CHECKING:
     from kite.server.app import Kite
@@ -37,6 +38,7 @@ async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None
     except RequestError as exc:
         # Only what happens before an event exists lands here (a path that cannot be decoded).
         response = PlainTextResponse(exc.detail, status_code=exc.status)
+        add_security_headers(response, app.settings.security_raw_headers, html_only=False)
     await response(scope, receive, send)
 
 
@@ -207,7 +209,8 @@ def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
 
 async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Response:
     async def resolve(resolved_event: RequestEvent) -> Response:
-        return await _dispatch(app, resolved_event, route)
+        # Added before `handle` sees the response, so that the hook can change or drop them.
+        return _secured(app, resolved_event, await _dispatch(app, resolved_event, route))
 
     hook = app.hooks.handle
     try:
@@ -229,7 +232,7 @@ async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Respon
     except Exception as exc:
         from kite.server.page import render_error
 
-        return await render_error(app, event, route, exc)
+        return _secured(app, event, await render_error(app, event, route, exc))
 
 
 async def _dispatch(app: Kite, event: RequestEvent, route: Route | None) -> Response:
@@ -275,6 +278,11 @@ def _is_action_json(event: RequestEvent, route: Route) -> bool:
     if route.endpoint is not None and not _page_wins(event, route):
         return False
     return is_action_json(event, route)
+
+
+def _secured(app: Kite, event: RequestEvent, response: Response) -> Response:
+    headers = app.settings.security_raw_headers
+    return add_security_headers(response, headers, kept=event.response_headers)
 
 
 def redirect_response(exc: Redirect) -> Response:

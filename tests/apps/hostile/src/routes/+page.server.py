@@ -1,0 +1,2 @@
+def load(event):
+    return {"count": len(event.url.query_params)}

@@ -1,0 +1,6 @@
+async def default(event):
+    form = await event.request.form()
+    return {"fields": len(form)}
+
+
+actions = {"default": default}

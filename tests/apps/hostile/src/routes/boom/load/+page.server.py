@@ -1,0 +1,5 @@
+LEAK = "hostile-fixture-secret-key-0123456789 in " + __file__
+
+
+def load(event):
+    raise RuntimeError(LEAK)
