@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,6 +89,12 @@ def _start(arguments: argparse.Namespace) -> int:
     # Import every module now, so that a broken app stops here with a clear message.
     app = create_app(app_dir)
     if arguments.workers == 1:
+        # uvicorn drains the requests in flight on SIGTERM, then raises the signal again
+        # under the handler it found, so that the process would die "by SIGTERM" (exit
+        # 143). A stop that was asked for and completed cleanly is a success: exit 0, as the
+        # multi-worker supervisor already does. (Before uvicorn's own handler is in place,
+        # the same handler simply stops the process.)
+        signal.signal(signal.SIGTERM, _exit_cleanly)
         uvicorn.run(app, **_serve_options(arguments))
         return 0
     os.environ[_APP_DIR_VARIABLE] = str(app_dir)
@@ -104,6 +111,10 @@ def _start(arguments: argparse.Namespace) -> int:
         **_serve_options(arguments),
     )
     return 0
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _dev(arguments: argparse.Namespace) -> int:
