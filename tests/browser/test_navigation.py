@@ -8,24 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, expect
 from support import APPS
-from support.runtime import mark_document, open_page, still_same_document
+from support.runtime import mark_document, open_page, record_requests, still_same_document
 from support.servers import ServeApp, Server
-
-
-def record_requests(page: Page) -> list[Request]:
-    """Every request to the app from now on, to count round trips. The runtime's own modules
-    (`/_kite/…`, loaded on demand and cached for a year) are not round trips to the app."""
-    requests: list[Request] = []
-
-    def record(request: Request) -> None:
-        if "/_kite/" not in request.url:
-            requests.append(request)
-
-    page.on("request", record)
-    return requests
-
 
 NAV = "/routing/client-nav"
 

@@ -21,7 +21,13 @@ def still_same_document(page: Page) -> bool:
 
 
 def record_requests(page: Page) -> list[Request]:
-    """Every request the page makes from now on, to count round trips."""
+    """Every request to the app from now on, to count round trips. The runtime's own modules
+    (`/_kite/…`, loaded on demand and cached for a year) are not round trips to the app."""
     requests: list[Request] = []
-    page.on("request", lambda request: requests.append(request))
+
+    def record(request: Request) -> None:
+        if "/_kite/" not in request.url:
+            requests.append(request)
+
+    page.on("request", record)
     return requests
