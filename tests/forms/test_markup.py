@@ -340,3 +340,16 @@ def test_summary_links_an_error_about_a_whole_list_of_rows_to_its_first_row() ->
     assert links == ["#profile-lines-0-qty", "#profile-address-city"]
     for link in links:
         assert link[1:] in document.ids()
+
+
+def test_an_error_about_a_whole_list_focuses_its_first_row() -> None:
+    document = whole_form(failed({}, {"lines": "Add at least one line."}))
+    focused = [e.attributes.get("name") for e in document.elements if "autofocus" in e.attributes]
+    assert focused == ["lines[0].qty"]
+
+
+def test_only_a_form_level_error_focuses_the_summary() -> None:
+    document = whole_form(failed({}, {"_form": "Registrations are closed."}))
+    focused = [e for e in document.elements if "autofocus" in e.attributes]
+    assert len(focused) == 1
+    assert "data-kite-error-summary" in focused[0].attributes

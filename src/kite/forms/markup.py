@@ -53,7 +53,17 @@ class BoundForm:
         self.submitted = mine
         self.values: dict[str, Any] = dict(result.get("values") or {}) if mine else {}
         self.errors: dict[str, str] = dict(result.get("errors") or {}) if mine else {}
-        self.first_invalid = next((name for name in self.errors if name != FORM_LEVEL), None)
+        # The control that gets `autofocus`: the first invalid field's (the first row's for
+        # an error about a whole list); None when only the form as a whole is in error, and
+        # then the summary takes it.
+        self.first_invalid = next(
+            (
+                self._first_control(name)
+                for name in self.errors
+                if name != FORM_LEVEL and resolve(model, _segments(name)) is not None
+            ),
+            None,
+        )
 
     def __repr__(self) -> str:
         return f"<BoundForm {self.id!r} of {self.model.__name__}>"
@@ -137,10 +147,11 @@ class BoundForm:
                         self.input_id(self._first_control(name)), self.label(name), message
                     )
                 )
+        autofocus = Markup(" autofocus") if self.first_invalid is None else Markup("")
         return Markup(
             '<div class="kite-error-summary" data-kite-error-summary role="alert" '
-            'tabindex="-1"><p class="kite-error-summary-title">{}</p><ul>{}</ul></div>'
-        ).format(title, Markup("").join(items))
+            'tabindex="-1"{}><p class="kite-error-summary-title">{}</p><ul>{}</ul></div>'
+        ).format(autofocus, title, Markup("").join(items))
 
     # --- how each is made -------------------------------------------------------------------
 
