@@ -1,10 +1,10 @@
-"""Serve `module:attribute` from bench/apps with uvicorn, configured as `kite start` does.
+"""Serve `module:attribute` from bench/apps with uvicorn, as a developer starts an app by hand.
 
     python bench/apps/serve.py starlette_app:app --host 127.0.0.1 --port 8000
 
-The options mirror `kite start` (src/kite/cli.py, `_serve_options`) so that the Python
-contenders differ only in the application: uvicorn's defaults pick uvloop and httptools when
-installed, the access log is on (log level info), no Server header, no proxy headers.
+`uvicorn.run(app, host=..., port=...)` and nothing else: uvicorn's defaults, which pick uvloop
+and httptools when installed (as `kite start` does), log each request (log level info) and
+send a `server` header. `kite start` differs in its own defaults only: no access log.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from pathlib import Path
 
 import uvicorn
 
-UVICORN_OPTIONS = {"proxy_headers": False, "server_header": False, "log_level": "info"}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -28,7 +26,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     module_name, _, attribute = arguments.target.partition(":")
     app = getattr(importlib.import_module(module_name), attribute)
-    uvicorn.run(app, host=arguments.host, port=arguments.port, **UVICORN_OPTIONS)
+    uvicorn.run(app, host=arguments.host, port=arguments.port)
 
 
 if __name__ == "__main__":

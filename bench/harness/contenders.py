@@ -1,8 +1,9 @@
 """The servers under test: how each is prepared, started, waited for and stopped.
 
 Each runs alone on 127.0.0.1, in its own process group (its own session), so that stopping
-it by its PID also stops the workers it forked. The Python ones run on the same uvicorn with
-the same options as `kite start` (bench/apps/serve.py).
+it by its PID also stops the workers it forked. Kite runs as `kite start` runs it; the other
+Python apps on the same uvicorn as a developer would start them by hand, `uvicorn.run(app)`
+with its defaults (bench/apps/serve.py).
 """
 
 from __future__ import annotations
@@ -45,11 +46,11 @@ def _python_app(target: str) -> Callable[[int], list[str]]:
     return command
 
 
-def _kite(workers: int) -> Callable[[int], list[str]]:
+def _kite(workers: int, *options: str) -> Callable[[int], list[str]]:
     def command(port: int) -> list[str]:
         app = str(APPS / "kite")
         base = [str(VENV_PYTHON), "-m", "kite", "start", app, "--host", HOST]
-        return [*base, "--port", str(port), "--workers", str(workers)]
+        return [*base, "--port", str(port), "--workers", str(workers), *options]
 
     return command
 
@@ -76,6 +77,8 @@ def all_contenders(reinstall: bool = False) -> list[Contender]:
     return [
         Contender("kite", "Kite", _kite(1)),
         Contender("kite-2w", "Kite ×2 workers", _kite(2), workers=2),
+        # What the access log costs, and Kite like for like with the apps below, which log.
+        Contender("kite-log", "Kite, access log on", _kite(1, "--access-log")),
         Contender(
             "sveltekit",
             "SvelteKit",

@@ -122,7 +122,11 @@ def _uvicorn_loop() -> str:
         http = "httptools"
     except ImportError:
         http = "h11"
-    return f"loop={loop}, http={http}, access log on (log level info), as `kite start`"
+    return (
+        f"loop={loop}, http={http}; Kite as `kite start` sets it up (no access log, its "
+        "default), the other Python apps with uvicorn's defaults (access log on), as "
+        "`uvicorn.run(app)` does"
+    )
 
 
 def _ratio(kite: Outcome, peer: Outcome) -> str:
@@ -143,7 +147,11 @@ def tables(run: Run) -> list[tuple[str, list[str], list[list[str]]]]:
     if "kite" in run.titles:
         # Kite (one worker) against every other contender; Kite ×2 against SvelteKit too,
         # the deployment a 2-core machine invites (Node runs JavaScript on one core).
-        pairs = [("kite", peer) for peer in names if peer not in ("kite", "kite-2w")]
+        kites = ("kite", "kite-2w", "kite-log")
+        pairs = [("kite", peer) for peer in names if peer not in kites]
+        # Like for like with the hand-written apps, which log each request.
+        if "kite-log" in run.titles and "starlette" in run.titles:
+            pairs.append(("kite-log", "starlette"))
         if "kite-2w" in run.titles and "sveltekit" in run.titles:
             pairs.append(("kite-2w", "sveltekit"))
         ratios = [

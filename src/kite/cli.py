@@ -37,10 +37,14 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         if name == "start":
             command.add_argument("--workers", type=int, default=1)
+            # Off by default, as in SvelteKit's Node server, gunicorn and granian: the proxy
+            # in front usually logs requests already, and a line per request costs each
+            # request about a fifth of its time (docs/deployment.md).
             command.add_argument(
-                "--no-access-log",
-                action="store_true",
-                help="do not log each request (errors are still logged)",
+                "--access-log",
+                action=argparse.BooleanOptionalAction,
+                default=False,
+                help="log each request (off by default; errors are always logged)",
             )
     routes = commands.add_parser("routes", help="print the route table")
     routes.add_argument("dir", nargs="?", default=".")
@@ -74,7 +78,8 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         "proxy_headers": False,
         "server_header": False,
         "log_level": "info",
-        "access_log": not getattr(arguments, "no_access_log", False),
+        # `kite dev` always logs requests; `kite start` when asked to (--access-log).
+        "access_log": getattr(arguments, "access_log", True),
     }
 
 
