@@ -29,10 +29,16 @@ DEFAULT_EXAMPLES = 40
 SENT: Counter[str] = Counter()
 
 
+# Other figures worth a line in that report (the memory test's RSS).
+NOTES: list[str] = []
+
+
 def _report() -> None:
     if SENT:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(SENT.items()))
         print(f"\nhostile input: {SENT.total()} requests sent ({kinds})")
+    for note in NOTES:
+        print(f"hostile input: {note}")
 
 
 atexit.register(_report)

@@ -63,7 +63,25 @@ async def handle_render_request(app: Kite, event: RequestEvent, route: Route) ->
             [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
         )
         return await render_error(app, event, route, exc, failed_at=len(route.folders), loads=loads)
-    return await render_page(app, event, route, form=form, status=status, known=known)
+    response = await render_page(app, event, route, form=form, status=status, known=known)
+    if form is not None and response.status_code >= 500 > status:
+        await _check_form_fits(app, event, route, known)
+    return response
+
+
+async def _check_form_fits(
+    app: Kite, event: RequestEvent, route: Route, known: list[dict[str, Any]]
+) -> None:
+    """The `form` of a render request comes from the browser, so it can hold what the page's
+    templates never expect (a cycle, a set, a string for a dict). When the page renders
+    without it, the fault is the request's: 400, not the 500 of a broken page."""
+    from kite.server.page import render_page
+
+    without = await render_page(app, event, route, form=None, status=200, known=known)
+    if without.status_code < 500:
+        raise RequestError(
+            400, "Render request: the page cannot be rendered with this form (see the log)"
+        )
 
 
 async def _payload(event: RequestEvent) -> dict[str, Any]:

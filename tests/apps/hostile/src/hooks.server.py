@@ -17,6 +17,10 @@ async def handle(event, resolve):
             redirect(303, target)
         except ValueError:
             redirect(303, "/")
+    if path == "/go/partner":
+        # Only the listed origin may be reached from here.
+        target = event.url.query_params.get("redirectTo", "https://partner.example/pay")
+        redirect(303, target, external=["https://partner.example"])
     response = await resolve(event)
     if path == "/framed":
         # A hook may change or drop the security headers of a response.

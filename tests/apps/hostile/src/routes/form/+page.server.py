@@ -1,5 +1,6 @@
-from kite import fail
 from starlette.datastructures import UploadFile
+
+from kite import fail, redirect
 
 
 def load(event):
@@ -11,6 +12,8 @@ async def login(event):
     name = form.get("name")
     if not isinstance(name, str) or not name:
         return fail(400, {"missing": True})
+    if "redirectTo" in event.url.query_params:
+        redirect(303, event.url.query_params["redirectTo"])
     return {"name": name[:100], "fields": len(form)}
 
 
