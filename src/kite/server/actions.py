@@ -239,10 +239,9 @@ async def _html_response(
 
 
 def _json(app: Kite, body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
-    response = Response(body, status_code=status, media_type="application/json", headers=headers)
-    # SvelteKit's client compares it with its own to notice a new deployment.
-    response.headers["x-sveltekit-version"] = app.version
-    return response
+    # SvelteKit's client compares x-sveltekit-version with its own to notice a new deployment.
+    headers = {**(headers or {}), "x-sveltekit-version": app.version}
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
 def json_redirect(app: Kite, exc: Redirect) -> Response:

@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 
 from python_multipart.multipart import parse_options_header
 from starlette._utils import AwaitableOrContextManager, AwaitableOrContextManagerWrapper
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope
@@ -55,12 +55,42 @@ class FormLimits:
         self.max_part_size = max_part_size
 
 
+class IndexedHeaders(Headers):
+    """Starlette's request `Headers`, answering `get`, `[]` and `in` from a dict built once:
+    a request asks for a dozen headers, and each lookup used to scan and decode the list.
+    The first header of a name wins, as in Starlette."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(scope=scope)
+        self._first: dict[str, str] = {}
+        for name, value in reversed(self._list):
+            self._first[name.decode("latin-1")] = value.decode("latin-1")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._first.get(key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._first[key.lower()]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: Any) -> bool:
+        return isinstance(key, str) and key.lower() in self._first
+
+
 class KiteRequest(Request):
     """Starlette's `Request`, whose `form()` applies Kite's limits and reports malformed
     bodies as 400 errors."""
 
     form_limits = FormLimits(max_fields=1000, max_files=1000, max_part_size=1024 * 1024)
     _tail: bytes | None = None
+
+    @property
+    def headers(self) -> Headers:
+        if not hasattr(self, "_headers"):
+            self._headers = IndexedHeaders(self.scope)
+        return self._headers
 
     def form(
         self,

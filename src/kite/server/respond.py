@@ -177,13 +177,18 @@ def _valid_host(host: str) -> bool:
     return all(ch.isalnum() or ch in "-._:[]" for ch in host)
 
 
+@functools.lru_cache(maxsize=256)  # one or a few per app; bounded for the others
+def _origin_of(scheme: str, netloc: str) -> str:
+    return csrf.origin_of(f"{scheme}://{netloc}")
+
+
 def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
     settings = app.settings
     request = event.request
     if not settings.csrf_check_origin or request.method in ("GET", "HEAD", "OPTIONS"):
         # Reads are never checked: no need to work out our own origin for them.
         return None
-    own = settings.origin or csrf.origin_of(str(event.url))
+    own = settings.origin or _origin_of(event.url.scheme, event.url.netloc)
     origin = request.headers.get("origin")
     if not csrf.is_forbidden(
         method=request.method,
