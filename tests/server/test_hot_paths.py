@@ -183,3 +183,19 @@ def test_a_waiting_load_can_be_cancelled(loop: str) -> None:
         uvloop.run(main())
     else:
         asyncio.run(main())
+
+
+def test_request_headers_answer_as_starlettes_do() -> None:
+    from kite.server.body import IndexedHeaders
+
+    raw = [(b"accept", b"text/html"), (b"cookie", b"a=1"), (b"accept", b"application/json")]
+    scope = {"type": "http", "headers": raw}
+    ours, theirs = IndexedHeaders(scope), Headers(scope=scope)
+    for name in ("accept", "Accept", "COOKIE", "missing"):
+        assert ours.get(name) == theirs.get(name)
+        assert (name in ours) == (name in theirs)
+        assert ours.get(name, "default") == theirs.get(name, "default")
+    assert ours["Accept"] == "text/html"
+    assert ours.getlist("accept") == ["text/html", "application/json"]
+    with pytest.raises(KeyError):
+        ours["missing"]
