@@ -24,7 +24,7 @@ from support.servers import ServeApp, Server
 
 HOSTILE_APP = APPS / "hostile"
 CLIENT_TIMEOUT = 20.0
-DEFAULT_EXAMPLES = 40
+DEFAULT_EXAMPLES = 100
 # Requests sent by the whole run, by kind of input; printed when the test process ends.
 SENT: Counter[str] = Counter()
 

@@ -12,7 +12,7 @@ one pass over the response's own headers.
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -84,20 +84,23 @@ def add_security_headers(
     response: Response,
     headers: RawHeaders,
     *,
-    kept: Container[str] = (),
+    kept: Collection[str] = (),
     html_only: bool = True,
 ) -> Response:
     """Add `headers` to an HTML response (any response when not `html_only`), except those
     the response already has or whose name is in `kept` (set later by `event.set_headers`)."""
     raw = response.raw_headers
-    present: set[bytes] = set()
-    html = not html_only
-    for name, value in raw:
-        present.add(name)
-        if name == b"content-type" and value[:9].lower() == b"text/html":
-            html = True
-    if html:
-        for name, value in headers:
-            if name not in present and name.decode("latin-1") not in kept:
-                raw.append((name, value))
+    if html_only and not _is_html(raw):
+        return response
+    present = {name for name, _ in raw}
+    if kept:
+        present.update(name.encode("latin-1") for name in kept)
+    raw.extend([header for header in headers if header[0] not in present])
     return response
+
+
+def _is_html(raw: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in raw:
+        if name == b"content-type":
+            return value[:9].lower() == b"text/html"
+    return False
