@@ -10,7 +10,7 @@ import sys
 import time
 
 from harness import install, report, sizes
-from harness.contenders import HOST, StartError, all_contenders, serving
+from harness.contenders import HOST, Running, StartError, all_contenders, cpu_seconds, serving
 from harness.paths import RESULTS, ROOT
 from harness.scenarios import SCENARIOS, Scenario
 from harness.wrk import run_wrk, write_script
@@ -95,7 +95,7 @@ def main() -> int:
                     except (OSError, RuntimeError) as exc:
                         run.errors.append(f"SvelteKit's client JavaScript not measured: {exc}")
                 for scenario in scenarios:
-                    outcome = _measure(arguments, wrk, origin, running.port, scenario)
+                    outcome = _measure(arguments, wrk, origin, running, scenario)
                     run.outcomes[(contender.name, scenario.name)] = outcome
                     print(f"   {scenario.name:<24} {_summary(outcome)}", flush=True)
         except (StartError, install.InstallError) as exc:
@@ -104,15 +104,15 @@ def main() -> int:
             run.errors.append(message.splitlines()[0])
     print(report.text(run))
     output = ROOT / arguments.output
-    output.write_text(report.markdown(run), encoding="utf-8")
+    output.write_text(report.markdown(run, report.kept_sections(output)), encoding="utf-8")
     print(f"written: {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     return 0
 
 
 def _measure(
-    arguments: argparse.Namespace, wrk: str, origin: str, port: int, scenario: Scenario
+    arguments: argparse.Namespace, wrk: str, origin: str, running: Running, scenario: Scenario
 ) -> report.Outcome:
-    problem = scenario.check(HOST, port)
+    problem = scenario.check(HOST, running.port)
     if problem is not None:
         return report.Outcome(failed=problem)
     script = write_script(scenario, origin)
@@ -125,10 +125,13 @@ def _measure(
         if arguments.warmup > 0:
             run_wrk(wrk, origin, script, duration=arguments.warmup, **options)
         time.sleep(0.2)
+        cpu_before = cpu_seconds(running)
         result = run_wrk(wrk, origin, script, duration=arguments.duration, **options)
+        cpu = cpu_seconds(running) - cpu_before
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         return report.Outcome(failed=f"wrk: {exc}")
-    return report.Outcome(result=result)
+    cpu_us = cpu / result.requests * 1e6 if result.requests else None
+    return report.Outcome(result=result, cpu_us=cpu_us)
 
 
 def _summary(outcome: report.Outcome) -> str:

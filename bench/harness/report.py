@@ -29,18 +29,32 @@ PYTHON_PACKAGES = (
 )
 
 
+CPU_TITLE = "Server CPU time per request (µs; lower is better)"
+CPU_RATIO_TITLE = (
+    "Kite's ratio to each peer by CPU time per request (peer µs ÷ Kite µs; above 1: Kite "
+    "does the same work with less CPU)"
+)
+
+
 @dataclass
 class Outcome:
     """One scenario on one contender: timed, or why not."""
 
     result: WrkResult | None = None
     failed: str | None = None
+    # The server's CPU time (all its processes) per timed request, in microseconds.
+    cpu_us: float | None = None
 
     def cell(self) -> str:
         if self.result is None:
             return "FAILED" if self.failed else "–"
         flag = " ⚠" if self.result.unexpected or self.result.socket_errors else ""
         return f"{self.result.rps:,.0f}{flag}"
+
+    def cpu(self) -> str:
+        if self.cpu_us is None:
+            return "FAILED" if self.failed else "–"
+        return f"{self.cpu_us:,.0f}"
 
     def latency(self) -> str:
         if self.result is None:
@@ -135,14 +149,22 @@ def _ratio(kite: Outcome, peer: Outcome) -> str:
     return f"{kite.result.rps / peer.result.rps:.2f}"
 
 
+def _cpu_ratio(kite: Outcome, peer: Outcome) -> str:
+    if not kite.cpu_us or not peer.cpu_us:
+        return "–"
+    return f"{peer.cpu_us / kite.cpu_us:.2f}"
+
+
 def tables(run: Run) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for each table."""
     names = list(run.titles)
     throughput = [[s.title, *(run.outcome(n, s.name).cell() for n in names)] for s in run.scenarios]
     latency = [[s.title, *(run.outcome(n, s.name).latency() for n in names)] for s in run.scenarios]
+    cpu = [[s.title, *(run.outcome(n, s.name).cpu() for n in names)] for s in run.scenarios]
     tables = [
         ("Requests per second", ["scenario", *run.titles.values()], throughput),
         ("Latency p50 / p99 (ms)", ["scenario", *run.titles.values()], latency),
+        (CPU_TITLE, ["scenario", *run.titles.values()], cpu),
     ]
     if "kite" in run.titles:
         # Kite (one worker) against every other contender; Kite ×2 against SvelteKit too,
@@ -161,6 +183,14 @@ def tables(run: Run) -> list[tuple[str, list[str], list[list[str]]]]:
         header = ["scenario", *(f"{run.titles[k]} ÷ {run.titles[p]}" for k, p in pairs)]
         title = "Kite's ratio to each peer (req/s ÷ req/s; above 1: Kite is faster)"
         tables.append((title, header, ratios))
+        cpu_ratios = [
+            [
+                s.title,
+                *(_cpu_ratio(run.outcome(k, s.name), run.outcome(p, s.name)) for k, p in pairs),
+            ]
+            for s in run.scenarios
+        ]
+        tables.append((CPU_RATIO_TITLE, header, cpu_ratios))
     return tables
 
 
@@ -236,7 +266,21 @@ def _md_table(header: list[str], rows: list[list[str]], numbers: bool = True) ->
     return lines
 
 
-def markdown(run: Run) -> str:
+# Sections under this line in RESULTS.md are written by hand (where the time goes, the
+# devalue measurements): bench/run writes its tables above it and keeps them.
+KEEP_MARKER = "<!-- Written by hand below this line: bench/run keeps it. -->"
+
+
+def kept_sections(path: Path) -> str:
+    """The hand-written end of an earlier report, marker included; "" when there is none."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    at = text.find(KEEP_MARKER)
+    return "" if at < 0 else text[at:]
+
+
+def markdown(run: Run, kept: str = "") -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -279,7 +323,7 @@ def markdown(run: Run) -> str:
         *_md_table(["", ""], [list(row) for row in versions(run)], numbers=False),
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + (kept or KEEP_MARKER + "\n")
 
 
 def now() -> datetime:
