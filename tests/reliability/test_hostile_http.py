@@ -247,6 +247,8 @@ def test_any_render_request(app: Server, form: str, status: object) -> None:
         content=payload.encode(),
         headers={"content-type": "application/json", "x-kite-render": "1"},
     )
+    if type(status) is int and status >= 500 and response.status_code == status:
+        return  # the runtime may ask for a page with a 5xx status: that is what it gets
     no_server_error(response)
 
 

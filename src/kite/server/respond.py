@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -172,9 +173,23 @@ def _is_trusted(address: str, trusted: tuple[str, ...]) -> bool:
 
 @functools.lru_cache(maxsize=256)  # an app answers to a few hosts; bounded for the others
 def _valid_host(host: str) -> bool:
-    if not host or len(host) > 255:
+    """A name or an address, then an optional port: what the URL parser and the Origin check
+    accept later ("127.[.0.1" or "x:99999" would fail there, as a 500)."""
+    match = _HOST.fullmatch(host) if len(host) <= 255 else None
+    if match is None:
         return False
-    return all(ch.isalnum() or ch in "-._:[]" for ch in host)
+    name, port = match.groups()
+    if port and int(port) > 65535:
+        return False
+    if name.startswith("["):
+        try:
+            ipaddress.IPv6Address(name[1:-1])
+        except ValueError:
+            return False
+    return True
+
+
+_HOST = re.compile(r"([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{0,5}))?")
 
 
 @functools.lru_cache(maxsize=256)  # one or a few per app; bounded for the others
