@@ -23,12 +23,13 @@ Invariants, which keep the output byte-identical to the general walk:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, count
 from math import copysign, inf
 from typing import Any, Final
 
 from ._frames import SHAPE_PLAIN, cached_shape
+from ._records import write_records
 from ._text import MAX_SAFE_INTEGER, encode_json_string, finish_output, format_float
 
 __all__ = ["FAST_DEPTH", "NotPlainJson", "stringify_plain_json"]
@@ -86,6 +87,7 @@ class _PlainWriter:
         "next_ref",
         "objects",
         "pieces",
+        "refs",
         "scalars",
     )
 
@@ -94,8 +96,10 @@ class _PlainWriter:
         self.scalars: dict[object, str] = {}
         self.consts: dict[object, str] = {}
         self.objects: dict[int, str] = {}
-        # Every new slot takes its reference from here, in step with `pieces`.
-        self.next_ref = chain(_NUMERALS, map(str, count(len(_NUMERALS)))).__next__
+        # Every new slot takes its reference from here. A piece is one slot's text, or
+        # several joined (`write_records`): indexes into `pieces` are not references.
+        self.refs: Iterator[str] = chain(_NUMERALS, map(str, count(len(_NUMERALS))))
+        self.next_ref = self.refs.__next__
         # Floats with an integral value beyond MAX_SAFE_INTEGER: kept out of `scalars`,
         # where an int of that value (a BigInt) could find them.
         self.big_floats: dict[float, str] = {}
@@ -146,6 +150,10 @@ class _PlainWriter:
         # A dict's keys are checked first, so that a dict the general walk must write
         # costs no walk of its children.
         template = None if keys is None else (_TEMPLATES.get(keys) or _template(keys))
+        if type(value) is list and value and value[0].__class__ is dict:
+            text = write_records(value, self, depth < deepest)
+            if text is not None:
+                return text
         refs: list[str] = []
         put = refs.append
         item: Any
