@@ -299,11 +299,6 @@ def test_cookie_is_secure_behind_an_https_proxy(
         assert "secure" not in attributes(session_cookie_header(plain))
 
 
-@pytest.mark.xfail(
-    reason="Kite core: the cookie `secure` default follows the request's scheme only, not the "
-    "`origin` setting (src/kite/server/respond.py _make_event); see docs/reliability.md",
-    strict=True,
-)
 def test_cookie_is_secure_when_origin_says_https(
     served_app: ServeApp, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

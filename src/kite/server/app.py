@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
@@ -66,6 +67,7 @@ class Kite:
             revivers=self.revivers,
         )
         self.version = _app_version(self.src, self.assets.version)
+        self.origin_scheme = urlsplit(settings.origin).scheme if settings.origin else None
         # What `event.form(Model)` needs to know per route: its `forms` and the message hook.
         self.form_contexts = {
             route.id: FormContext(route.form_models, self.hooks.form_error_message)

@@ -108,7 +108,9 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     request.form_limits = app.form_limits
     cookies = Cookies(
         request.headers.get("cookie"),
-        url_scheme=scheme,
+        # Behind a proxy that says nothing, ORIGIN=https://… is what tells that the browser
+        # is on https: its cookies must be Secure.
+        url_scheme=app.origin_scheme or scheme,
         url_host=host,
         url_path=url.path,
         dev=app.dev,
