@@ -29,6 +29,9 @@ if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+# Fixtures of tests/support/postgres.py (`postgres`: a throwaway cluster per session).
+pytest_plugins = ["support.postgres"]
 from support import APPS  # noqa: E402
 from support.browser import CHROMIUM, LAUNCH_ARGS, MISSING_MESSAGE, chromium_version  # noqa: E402
 from support.servers import (  # noqa: E402

@@ -13,7 +13,7 @@ create, toggle and delete todos; another thread keeps logging in. Each write is 
 One worker is killed once the load is running; the test waits for uvicorn's supervisor to
 start a replacement, keeps the load going through it, and then checks the database row by
 row against what the clients were told. The PostgreSQL variant runs on the throwaway cluster
-of tests/examples/test_auth_todos_workers.py.
+of tests/support/postgres.py.
 
 Graceful shutdown uses tests/apps/slow_requests: its requests wait at a gate (a file the
 test creates), so that SIGTERM is sent while they are certainly inside the server.
@@ -40,7 +40,7 @@ from kite.devalue import parse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from auth_todos_helpers import APP, html_client, log_in, register, sqlite_env, unique_email
-from test_auth_todos_workers import PostgresCluster, pg_rows, postgres  # noqa: F401
+from support.postgres import PostgresCluster, pg_rows
 
 WORKERS = 4
 WRITERS = 6
@@ -359,7 +359,7 @@ def test_sigkill_one_of_four_workers_on_sqlite(serve_app: ServeApp, tmp_path: Pa
 
 def test_sigkill_one_of_four_workers_on_postgres(
     serve_app: ServeApp,
-    postgres: PostgresCluster,  # noqa: F811
+    postgres: PostgresCluster,
 ) -> None:
     url = postgres.create_database()
     server = serve_app(APP, workers=WORKERS, env={"DATABASE_URL": url})
