@@ -77,6 +77,8 @@ _NAN: Final = _Marker("-3")
 _INFINITY: Final = _Marker("-4")
 _MINUS_INFINITY: Final = _Marker("-5")
 _SENTINELS: Final = (_NEGATIVE_ZERO, _NAN, _INFINITY, _MINUS_INFINITY)
+_NUMBER_OF: Final = {str(number): number for number in range(1 << 13)}
+_CONSTANTS: Final = ((_TRUE, True), (_FALSE, False), (None, None))
 
 
 class Memos(Protocol):
@@ -194,36 +196,46 @@ def _keys_in_order(records: list[Any], ids: list[int], width: int, odd: set[floa
     return seq
 
 
-def _number(seq: list[Any], memos: Memos) -> list[Any]:
+def _number(seq: list[Any], memos: Memos) -> tuple[list[Any], dict[Any, str]]:
     """Give the keys met for the first time the next references, in order of first
-    appearance; returns them. Known keys keep their references."""
+    appearance, and record them in the writer's memos. Returns those keys, and the
+    reference of every key in *seq*."""
     scalars, consts = memos.scalars, memos.consts
-    fresh = dict.fromkeys(seq)
+    refs: dict[Any, Any] = dict.fromkeys(seq)
+    taken: dict[Any, str] = {}
     for sentinel in _SENTINELS:
-        if fresh.pop(sentinel, 0) is None:
-            scalars[sentinel] = sentinel.text
-    for marker, constant in ((_TRUE, True), (_FALSE, False), (None, None)):
-        if marker in fresh and constant in consts:
-            del fresh[marker]
-            scalars[marker] = consts[constant]
-    new = list(filterfalse(scalars.__contains__, fresh) if scalars else fresh)
-    scalars.update(zip(new, memos.refs, strict=False))  # refs never run out
-    for marker, constant in ((_TRUE, True), (_FALSE, False), (None, None)):
-        if marker in fresh and constant not in consts:
-            consts[constant] = scalars[marker]
-    return new
+        if refs.pop(sentinel, 0) is None:
+            taken[sentinel] = sentinel.text
+    for marker, constant in _CONSTANTS:
+        if marker in refs and constant in consts:
+            del refs[marker]
+            taken[marker] = consts[constant]
+    if scalars:
+        known = list(filter(scalars.__contains__, refs))
+        taken.update(zip(known, map(scalars.__getitem__, known), strict=True))
+        new = list(filterfalse(scalars.__contains__, refs))
+    else:
+        new = list(refs)
+    refs.update(zip(new, memos.refs, strict=False))  # memos.refs never runs out
+    refs.update(taken)
+    # Into an empty dict (a list at the root), update copies the table at once.
+    scalars.update(refs)
+    for marker, constant in _CONSTANTS:
+        if marker in refs and constant not in consts:
+            consts[constant] = refs[marker]
+    return new, refs
 
 
 def _slot_texts(
-    new: list[Any], at: list[int], odd: set[float], scalars: dict[object, str]
+    new: list[Any], at: list[int], odd: set[float], ref_of: dict[Any, str]
 ) -> list[str]:
     """The texts of the new slots as ``%`` templates: literal text for the leaves, the
     record template at the records' own slots *at*."""
-    base = int(scalars[new[0]])
+    base = int(ref_of[new[0]])
     values = list(new)
     deque(map(values.__setitem__, at, repeat(None)), maxlen=0)
     for marker in (_TRUE, _FALSE):
-        ref = scalars.get(marker)
+        ref = ref_of.get(marker)
         if ref is not None and int(ref) >= base:
             values[int(ref) - base] = _CONSTANT_OF[marker]
     text = "".join(_encode_leaves(values, 0))[1:-1] + _SEPARATOR
@@ -235,12 +247,17 @@ def _slot_texts(
     texts = text.replace(".0" + _SEPARATOR, _SEPARATOR).split(_SEPARATOR)
     texts.pop()
     for value in odd:
-        ref = scalars[value]
+        ref = ref_of[value]
         # A tiny float numbered before keeps its slot; one that shares its slot with an
         # equal float met earlier in this list has that one's text, the same.
         if int(ref) >= base:
             texts[int(ref) - base] = format_float(value)
     return texts
+
+
+def _numbers(refs: list[str]) -> Iterator[int]:
+    """The numbers of increasing references (a table lookup costs less than `int`)."""
+    return map(_NUMBER_OF.__getitem__ if refs[-1] in _NUMBER_OF else int, refs)
 
 
 def write_records(records: list[Any], memos: Memos, nested_ok: bool) -> str | None:
@@ -265,13 +282,13 @@ def write_records(records: list[Any], memos: Memos, nested_ok: bool) -> str | No
         seq = _keys_in_order(records, ids, len(keys), odd)
     except _Irregular:
         return None
-    new = _number(seq, memos)
-    refs = list(map(memos.scalars.__getitem__, seq))
+    new, ref_of = _number(seq, memos)
+    refs = list(map(ref_of.__getitem__, seq))
     step = len(keys) + 1
     own_refs = refs[::step]
     del refs[::step]
-    at = list(map(int(own_refs[0]).__rsub__, map(int, own_refs)))
-    texts = _slot_texts(new, at, odd, memos.scalars)
+    at = list(map(int(own_refs[0]).__rsub__, _numbers(own_refs)))
+    texts = _slot_texts(new, at, odd, ref_of)
     deque(map(texts.__setitem__, at, repeat(template)), maxlen=0)
     memos.pieces.append(",".join(texts) % tuple(refs))
     memos.objects.update(zip(ids, own_refs, strict=True))
