@@ -97,6 +97,7 @@ LEFT = {
     "a float past the safe integers": column(1e300),
     "a nested list": column([1]),
     "a nested dict": column({"a": 1}),
+    "a nested list in the last record only": [*column(1)[:-1], {"v": [1], "i": 0}],
     "a cycle": cycle,
     "an int subclass": column(Colour.RED),
     "a str subclass": column(Text("x")),

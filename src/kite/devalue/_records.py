@@ -18,9 +18,10 @@ only loops over the records' columns and over a few unusual values:
    appearance, which is the order of devalue's slot numbers. Keys the writer has numbered
    already keep their references.
 4. The new slots' texts come from one call of the C `json` encoder over the new keys,
-   split on a separator JSON text cannot contain; integral and tiny or huge floats get
-   JavaScript's text afterwards. Every record's text comes from one ``%`` over a
-   template repeated once per record.
+   separated by a character JSON text cannot contain; integral floats lose their ".0"
+   in one ``replace`` and tiny ones get JavaScript's text one by one. The records' own
+   slots get the record template, and one ``%`` over the whole writes every reference.
+   The writer gets these slots as one piece of text.
 
 The memos are the writer's (`_fast_stringify`), so a value met before, inside or after
 the records keeps one slot. Anything this path does not take on — a record met earlier
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import json.encoder
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain, filterfalse, repeat
 from math import copysign, inf, isfinite
 from typing import Any, Final, Protocol
@@ -44,14 +45,18 @@ from ._text import MAX_SAFE_INTEGER, encode_json_string, format_float
 
 __all__ = ["RECORDS_MIN", "Memos", "write_records"]
 
-RECORDS_MIN: Final = 16
+RECORDS_MIN: Final = 20
 """Shortest list of records worth the bulk path's fixed costs."""
 
 _SEPARATOR: Final = "\x00"
 # JSON text escapes control characters inside strings, so this separator only ever
 # stands between two values.
-_encode_leaves: Final = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-    None, None, encode_json_string, None, ":", _SEPARATOR, False, False, True
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+# Without CPython's C accelerator for json, this path would not be faster: it is off.
+_encode_leaves: Final[Callable[[list[Any], int], Any] | None] = (
+    None
+    if _make_encoder is None
+    else _make_encoder(None, None, encode_json_string, None, ":", _SEPARATOR, False, False, True)
 )
 
 _LEAF_TYPES: Final = frozenset({str, int, float, bool, type(None)})
@@ -169,10 +174,15 @@ def _column_keys(column: list[Any], odd: set[float]) -> list[Any] | None:
 def _record_template(records: list[Any]) -> tuple[tuple[str, ...], str] | None:
     """The shared keys and the ``%`` template of one record's text, which takes its
     values' references."""
-    if set(map(type, records)) != {dict}:
+    first = records[0]
+    # The first record tells most lists this path does not take (a nested list in each
+    # record, say) at once, before any scan of the whole list.
+    if not _LEAF_TYPES.issuperset(map(type, first.values())):
         return None
-    keys = tuple(records[0])
+    keys = tuple(first)
     if not keys or cached_shape(keys)[0] != SHAPE_PLAIN:
+        return None
+    if set(map(type, records)) != {dict}:
         return None
     if list(chain.from_iterable(records)) != list(keys) * len(records):
         return None
@@ -227,7 +237,11 @@ def _number(seq: list[Any], memos: Memos) -> tuple[list[Any], dict[Any, str]]:
 
 
 def _slot_texts(
-    new: list[Any], at: list[int], odd: set[float], ref_of: dict[Any, str]
+    encode: Callable[[list[Any], int], Any],
+    new: list[Any],
+    at: list[int],
+    odd: set[float],
+    ref_of: dict[Any, str],
 ) -> list[str]:
     """The texts of the new slots as ``%`` templates: literal text for the leaves, the
     record template at the records' own slots *at*."""
@@ -238,7 +252,7 @@ def _slot_texts(
         ref = ref_of.get(marker)
         if ref is not None and int(ref) >= base:
             values[int(ref) - base] = _CONSTANT_OF[marker]
-    text = "".join(_encode_leaves(values, 0))[1:-1] + _SEPARATOR
+    text = "".join(encode(values, 0))[1:-1] + _SEPARATOR
     if "%" in text:
         text = text.replace("%", "%%")
     # Python writes an integral float as "5.0", JavaScript as "5". A value ending in ".0"
@@ -266,7 +280,8 @@ def write_records(records: list[Any], memos: Memos, nested_ok: bool) -> str | No
     write it. *nested_ok* says whether the records may nest one level deeper.
 
     The new slots go to ``memos.pieces`` as one piece, their texts joined."""
-    if len(records) < RECORDS_MIN or not nested_ok:
+    encode = _encode_leaves
+    if len(records) < RECORDS_MIN or not nested_ok or encode is None:
         return None
     found = _record_template(records)
     if found is None:
@@ -288,7 +303,7 @@ def write_records(records: list[Any], memos: Memos, nested_ok: bool) -> str | No
     own_refs = refs[::step]
     del refs[::step]
     at = list(map(int(own_refs[0]).__rsub__, _numbers(own_refs)))
-    texts = _slot_texts(new, at, odd, ref_of)
+    texts = _slot_texts(encode, new, at, odd, ref_of)
     deque(map(texts.__setitem__, at, repeat(template)), maxlen=0)
     memos.pieces.append(",".join(texts) % tuple(refs))
     memos.objects.update(zip(ids, own_refs, strict=True))
