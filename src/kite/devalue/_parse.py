@@ -91,7 +91,10 @@ def _built_primitives(values: list[Any], json_checked: bool) -> list[Any]:
     built = list(values)
     for index in compress(range(len(values)), map(_NEEDS_WORK.__contains__, kinds)):
         slot = values[index]
-        built[index] = number(slot) if slot.__class__ is float else MISSING
+        if slot.__class__ is not float:
+            built[index] = MISSING
+        elif slot.is_integer():
+            built[index] = number(slot)  # 5.0 reads as 5; other floats are final
     ints = list(compress(values, map(_is_int, kinds)))
     if ints and not -MAX_SAFE_INTEGER <= min(ints) <= max(ints) <= MAX_SAFE_INTEGER:
         for index in compress(range(len(values)), map(_is_int, kinds)):
