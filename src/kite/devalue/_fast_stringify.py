@@ -19,6 +19,9 @@ Invariants, which keep the output byte-identical to the general walk:
   index-like, ``then``, ``__proto__``), nesting past `FAST_DEPTH` — makes the walk give up
   with `NotPlainJson` before anything observable happened, and the general walk starts
   over. So every error message, path and limit stays the general walk's.
+- A list of records (dicts of leaves sharing one key tuple, see `_records`) is offered to
+  `write_records` first, which numbers and writes it in bulk with these same memos and
+  reference numbers, or declines before changing anything.
 """
 
 from __future__ import annotations
