@@ -129,6 +129,7 @@ async def _returns_at_once() -> int:
 
 async def _waits(value: int) -> int:
     _var.set(value)
+    await asyncio.sleep(0)  # a bare yield to the loop, then a real wait
     await asyncio.sleep(0.2)
     return _var.get()
 
