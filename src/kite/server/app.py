@@ -7,8 +7,8 @@ import logging
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.types import Receive, Scope, Send
 
