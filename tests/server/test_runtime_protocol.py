@@ -250,4 +250,7 @@ def test_the_runtime_is_served_minified_in_production(app: Server) -> None:
     served = app.client.get("/_kite/forms.js").text
     assert "// Public API" in source and "// Public API" not in served
     assert len(served) < len(source) * 0.8
-    assert "export function enhance" in served
+    # forms.js is not in the up-front bundle: served as written, minified, its imports from
+    # the bundle (src/kite/server/bundle.py); its public functions are still exported.
+    assert "function enhance(" in served
+    assert re.search(r"export\{[^}]*\benhance\b", served)
