@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
                 default=False,
                 help="log each request (off by default; errors are always logged)",
             )
+            command.add_argument(
+                "--graceful-timeout",
+                type=float,
+                default=30.0,
+                metavar="SECONDS",
+                help="on SIGTERM, how long requests in flight may take to finish (default 30)",
+            )
     routes = commands.add_parser("routes", help="print the route table")
     routes.add_argument("dir", nargs="?", default=".")
     return parser
@@ -80,6 +87,9 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         "log_level": "info",
         # `kite dev` always logs requests; `kite start` when asked to (--access-log).
         "access_log": getattr(arguments, "access_log", True),
+        # A request that never ends must not hold a stopping server forever (process
+        # managers kill it anyway: Docker after 10 s, systemd after 90 s).
+        "timeout_graceful_shutdown": getattr(arguments, "graceful_timeout", None),
     }
 
 
@@ -91,6 +101,8 @@ def _start(arguments: argparse.Namespace) -> int:
     app_dir = Path(arguments.dir).resolve()
     if arguments.workers < 1:
         raise KiteError("--workers must be at least 1")
+    if arguments.graceful_timeout < 0:
+        raise KiteError("--graceful-timeout must be 0 or more seconds")
     # Import every module now, so that a broken app stops here with a clear message.
     app = create_app(app_dir)
     if arguments.workers == 1:

@@ -432,3 +432,34 @@ def test_sigterm_lets_requests_in_flight_finish(
         str(n) for n in range(HELD) if n % 2
     )
     assert server.process.wait(SHUTDOWN_TIMEOUT) == 0, server.log_tail()
+
+
+def test_sigterm_gives_up_on_a_request_that_never_ends(serve_app: ServeApp, gate: Path) -> None:
+    """--graceful-timeout bounds the drain: a request stuck at a gate that never opens does
+    not hold the stopping server (its gate gives up only after 30 s)."""
+    server = serve_app(
+        SLOW_APP, env={"SLOW_GATE": str(gate)}, extra_args=["--graceful-timeout", "1"]
+    )
+    answers: list[httpx.Response | Exception] = []
+
+    def send() -> None:
+        with html_client(server.url) as client:
+            try:
+                answers.append(client.get("/held", timeout=60))
+            except httpx.HTTPError as exc:
+                answers.append(exc)
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    wait_for(lambda: len(list(gate.glob("*.started"))) == 1, "the request to arrive")
+    started = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    server.process.wait(SHUTDOWN_TIMEOUT)
+    stopped_after = time.monotonic() - started
+    thread.join(SHUTDOWN_TIMEOUT)
+    # The drain was cut short by the timeout (the gate itself gives up only after 30 s).
+    assert "timeout graceful shutdown exceeded" in server.log(), server.log_tail()
+    assert stopped_after < 20, (stopped_after, server.log_tail())
+    assert answers and not (
+        isinstance(answers[0], httpx.Response) and answers[0].status_code == 200
+    ), answers

@@ -46,6 +46,14 @@ class RuntimeAssets:
             digest.update(name.encode() + b"\0" + content)
         self.version = digest.hexdigest()[:12]
         self.enabled = "start.js" in self.files
+        versioned = f"{PREFIX}{self.version}/"
+        # Page scripts import "/_kite/forms.js"; the import map sends them to the same
+        # (cacheable) modules that start.js uses, so that one copy of the runtime runs.
+        imports = json.dumps({"imports": {PREFIX: versioned, versioned: versioned}})
+        self._scripts = (
+            f'<script type="importmap">{imports}</script>'
+            f'<script type="module" src="{versioned}start.js"></script>'
+        )
 
     def response(self, path: str) -> Response | None:
         """`/_kite/<version>/<file>` forever-cacheable, `/_kite/<file>` always revalidated;
@@ -71,12 +79,4 @@ class RuntimeAssets:
         # "<" is escaped so that nothing in the data can close the script element.
         state = json.dumps(page_state, separators=(",", ":"), ensure_ascii=False)
         state = state.replace("<", "\\u003c")
-        versioned = f"{PREFIX}{self.version}/"
-        # Page scripts import "/_kite/forms.js"; the import map sends them to the same
-        # (cacheable) modules that start.js uses, so that one copy of the runtime runs.
-        imports = json.dumps({"imports": {PREFIX: versioned, versioned: versioned}})
-        return (
-            f'<script type="importmap">{imports}</script>'
-            f'<script type="module" src="{versioned}start.js"></script>'
-            f'<script type="application/json" id="kite-page">{state}</script>'
-        )
+        return f'{self._scripts}<script type="application/json" id="kite-page">{state}</script>'
