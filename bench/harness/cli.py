@@ -88,6 +88,11 @@ def main() -> int:
         try:
             with serving(contender) as running:
                 origin = f"http://{HOST}:{running.port}"
+                if contender.name == "kite":
+                    try:
+                        run.kite_page = sizes.kite_page_scripts(f"{origin}/login")
+                    except Exception as exc:  # a browser problem must not lose the run
+                        run.errors.append(f"Kite's up-front JavaScript not measured: {exc}")
                 if contender.name == "sveltekit":
                     run.node = running.process.args[0]
                     try:
