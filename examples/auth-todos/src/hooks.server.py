@@ -36,8 +36,9 @@ async def handle(
         # Expired, logged out elsewhere, or made up: stop the browser sending it.
         event.cookies.delete(auth.SESSION_COOKIE)
     response = await resolve(event)
+    # Stricter than Kite's defaults (docs/settings.md, [security]): what this app wants wins.
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        response.headers[name] = value
     return response
 
 
