@@ -211,39 +211,24 @@ def _failures(run: Run) -> list[str]:
 
 
 def _sizes(run: Run) -> list[tuple[str, str]]:
-    rows = []
-    if run.kite_page:
-        total = sum(a.gzipped for a in run.kite_page)
-        raw = sum(a.raw for a in run.kite_page)
-        rows.append(
-            (
-                "Kite: JS the /login page loads before it is interactive",
-                f"{total / 1024:.1f} KiB gzip = {total:,} B ({raw / 1024:.1f} KiB raw, "
-                f"{len(run.kite_page)} files; budget 8 KB)",
-            )
-        )
-    if run.kite_runtime:
-        total = sum(a.gzipped for a in run.kite_runtime)
-        raw = sum(a.raw for a in run.kite_runtime)
-        rows.append(
-            (
-                "Kite runtime: every module /_kite/ serves (minified; the most a page "
-                "loads, after submissions and clicks)",
-                f"{total / 1024:.1f} KiB gzip ({raw / 1024:.1f} KiB raw, "
-                f"{len(run.kite_runtime)} files)",
-            )
-        )
-    if run.sveltekit_client:
-        total = sum(a.gzipped for a in run.sveltekit_client)
-        raw = sum(a.raw for a in run.sveltekit_client)
-        rows.append(
-            (
-                "SvelteKit client JS the /login page loads",
-                f"{total / 1024:.1f} KiB gzip ({raw / 1024:.1f} KiB raw, "
-                f"{len(run.sveltekit_client)} files)",
-            )
-        )
-    return rows
+    what = [
+        ("Kite: JS the /login page loads before it is interactive (budget 8 KB)", run.kite_page),
+        (
+            "Kite runtime: every module /_kite/ serves (minified; the most a page loads, "
+            "after submissions and clicks)",
+            run.kite_runtime,
+        ),
+        ("SvelteKit client JS the /login page loads", run.sveltekit_client),
+    ]
+    return [(title, _size(assets)) for title, assets in what if assets]
+
+
+def _size(assets: list[Asset]) -> str:
+    total = sum(a.gzipped for a in assets)
+    raw = sum(a.raw for a in assets)
+    return (
+        f"{total / 1024:.1f} KiB gzip = {total:,} B ({raw / 1024:.1f} KiB raw, {len(assets)} files)"
+    )
 
 
 def _text_row(cells: list[str], widths: list[int]) -> str:
