@@ -418,70 +418,75 @@ class Cookies:
         samesite: str | None,
         partitioned: bool,
     ) -> _Cookie:
-        if not isinstance(name, str) or not name or not all(c in _TOKEN_CHARS for c in name):
-            raise ValueError(
-                f"Invalid cookie name {name!r}: use letters, digits and !#$%&'*+-.^_`|~ only "
-                "(an RFC 6265 token; no spaces, quotes, '=' or ';')"
-            )
-        if not isinstance(value, str):
-            raise TypeError(
-                f'Cookie "{name}" value must be a str, not {type(value).__name__}; '
-                "convert it first, for example with str() or json.dumps()"
-            )
-        if max_age is not None and (not isinstance(max_age, int) or isinstance(max_age, bool)):
-            raise TypeError(
-                f'Cookie "{name}" max_age must be an int number of seconds, '
-                f"not {type(max_age).__name__}"
-            )
-
+        _check_name_value(name, value, max_age)
         resolved_path = _resolve_path(self._path, path)
         _check_attribute(name, "path", resolved_path)
-        if domain is not None:
-            if domain == "":
-                domain = None
-            elif not all(c in _DOMAIN_CHARS for c in domain):
-                raise ValueError(
-                    f'Cookie "{name}" has an invalid domain {domain!r}: write a host name such '
-                    'as "example.com", or leave domain out to limit the cookie to this host'
-                )
-
-        same_site = None
-        if samesite is not None:
-            same_site = (
-                _SAMESITE_VALUES.get(samesite.lower()) if isinstance(samesite, str) else None
-            )
-            if same_site is None:
-                raise ValueError(
-                    f'Cookie "{name}" has an invalid samesite {samesite!r}: '
-                    'use "lax", "strict", "none", or None to leave the attribute out'
-                )
-        if same_site == "None" and secure is False:
-            raise ValueError(
-                f'Cookie "{name}" has samesite="none" with secure=False: browsers drop such '
-                'cookies. Leave secure at its default, or use samesite="lax"'
-            )
-
-        expires_text: str | None
-        if isinstance(expires, datetime):
-            aware = (
-                expires.replace(tzinfo=UTC) if expires.tzinfo is None else expires.astimezone(UTC)
-            )
-            expires_text = format_datetime(aware, usegmt=True)
-        else:
-            expires_text = expires
-            if expires_text is not None:
-                _check_attribute(name, "expires", expires_text)
-
+        same_site = _same_site(name, samesite, secure)
         return _Cookie(
             name=name,
             value=value,
             encoded=_encode(name, value),
-            domain=domain,
+            domain=_domain(name, domain),
             path=resolved_path,
             max_age=max_age,
-            expires=expires_text,
+            expires=_expires(name, expires),
             httponly=httponly,
             secure=self._default_secure if secure is None else secure,
             samesite=same_site,
             partitioned=partitioned,
         )
+
+
+def _check_name_value(name: str, value: str, max_age: int | None) -> None:
+    if not isinstance(name, str) or not name or not all(c in _TOKEN_CHARS for c in name):
+        raise ValueError(
+            f"Invalid cookie name {name!r}: use letters, digits and !#$%&'*+-.^_`|~ only "
+            "(an RFC 6265 token; no spaces, quotes, '=' or ';')"
+        )
+    if not isinstance(value, str):
+        raise TypeError(
+            f'Cookie "{name}" value must be a str, not {type(value).__name__}; '
+            "convert it first, for example with str() or json.dumps()"
+        )
+    if max_age is not None and (not isinstance(max_age, int) or isinstance(max_age, bool)):
+        raise TypeError(
+            f'Cookie "{name}" max_age must be an int number of seconds, '
+            f"not {type(max_age).__name__}"
+        )
+
+
+def _domain(name: str, domain: str | None) -> str | None:
+    if not domain:
+        return None
+    if not all(c in _DOMAIN_CHARS for c in domain):
+        raise ValueError(
+            f'Cookie "{name}" has an invalid domain {domain!r}: write a host name such '
+            'as "example.com", or leave domain out to limit the cookie to this host'
+        )
+    return domain
+
+
+def _same_site(name: str, samesite: str | None, secure: bool | None) -> str | None:
+    if samesite is None:
+        return None
+    same_site = _SAMESITE_VALUES.get(samesite.lower()) if isinstance(samesite, str) else None
+    if same_site is None:
+        raise ValueError(
+            f'Cookie "{name}" has an invalid samesite {samesite!r}: '
+            'use "lax", "strict", "none", or None to leave the attribute out'
+        )
+    if same_site == "None" and secure is False:
+        raise ValueError(
+            f'Cookie "{name}" has samesite="none" with secure=False: browsers drop such '
+            'cookies. Leave secure at its default, or use samesite="lax"'
+        )
+    return same_site
+
+
+def _expires(name: str, expires: datetime | str | None) -> str | None:
+    if isinstance(expires, datetime):
+        aware = expires.replace(tzinfo=UTC) if expires.tzinfo is None else expires.astimezone(UTC)
+        return format_datetime(aware, usegmt=True)
+    if expires is not None:
+        _check_attribute(name, "expires", expires)
+    return expires
