@@ -90,3 +90,19 @@ def test_unknown_types_and_broken_contexts_fall_back() -> None:
 def test_every_message_is_a_sentence() -> None:
     for error_type, message in MESSAGES.items():
         assert message[0].isupper() and message.endswith("."), error_type
+
+
+@pytest.mark.parametrize(
+    ("error_type", "context", "expected"),
+    [
+        ("string_too_short", {"min_length": 1}, "Use at least 1 character."),
+        ("string_too_short", {"min_length": 2}, "Use at least 2 characters."),
+        ("string_too_long", {"max_length": 1}, "Use at most 1 character."),
+        ("too_short", {"min_length": 1}, "Choose at least 1 item."),
+        ("too_long", {"max_length": 3}, "Choose at most 3 items."),
+    ],
+)
+def test_counts_of_one_read_in_the_singular(
+    error_type: str, context: dict[str, int], expected: str
+) -> None:
+    assert default_message(error_type, context) == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["MESSAGES", "default_message"]
+__all__ = ["MESSAGES", "SINGULAR", "default_message", "message_template"]
 
 MESSAGES: Mapping[str, str] = {
     "missing": "This field is required.",
@@ -58,7 +58,24 @@ MESSAGES: Mapping[str, str] = {
     "is_instance_of": "Choose a file.",
 }
 
+# The same messages when their count is 1 ("Use at least 1 character.").
+SINGULAR: Mapping[str, tuple[str, str]] = {
+    "string_too_short": ("min_length", "Use at least {min_length} character."),
+    "string_too_long": ("max_length", "Use at most {max_length} character."),
+    "too_short": ("min_length", "Choose at least {min_length} item."),
+    "too_long": ("max_length", "Choose at most {max_length} item."),
+}
+
 _FALLBACK = "This value is not valid."
+
+
+def message_template(error_type: str, context: Mapping[str, Any]) -> str | None:
+    """The English template of an error type for this context (its gettext msgid); None
+    for a type without one."""
+    singular = SINGULAR.get(error_type)
+    if singular is not None and context.get(singular[0]) == 1:
+        return singular[1]
+    return MESSAGES.get(error_type)
 
 
 def default_message(error_type: str, context: Mapping[str, Any]) -> str:
@@ -68,7 +85,7 @@ def default_message(error_type: str, context: Mapping[str, Any]) -> str:
         error = context.get("error")
         if error is not None and str(error):
             return str(error)
-    template = MESSAGES.get(error_type)
+    template = message_template(error_type, context)
     if template is None:
         return _FALLBACK
     try:

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from kite.exceptions import ActionFailure, HttpError
 from kite.forms.decode import DEFAULT_MAX_DEPTH, DEFAULT_MAX_INDEX, Decoded, decode
-from kite.forms.messages import MESSAGES, default_message
+from kite.forms.messages import default_message, message_template
 from kite.forms.names import parse_name
 from kite.forms.schema import Field, fields_of, resolve
 
@@ -237,7 +237,7 @@ def _describe(
                 "message": message,
                 # The untranslated text, a gettext msgid for apps that translate. Never None:
                 # an app's own ValueError text, or the fallback, is its own msgid.
-                "message_template": MESSAGES.get(wording, message),
+                "message_template": message_template(wording, context) or message,
             }
         )
     described.sort(key=lambda e: order.get(e["loc"][0], len(order)) if e["loc"] else -1)
