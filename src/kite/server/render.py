@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from kite.exceptions import KiteError
 from kite.forms.markup import bind_forms
+from kite.server.jinja import KiteEnvironment, render_template
 
 __all__ = ["PageState", "Renderer"]
 
@@ -69,17 +70,6 @@ class PageState:
     form: Any = None
     # The route's typed forms (form id -> model): `forms` in templates.
     form_models: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-
-class KiteEnvironment(jinja2.Environment):
-    """Jinja's environment, with keys of a dict winning over its methods: `form.values`,
-    `form.items` and `data.keys` read the keys of those names, as in JavaScript, instead
-    of the dict's methods."""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, dict) and attribute in obj:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
 
 
 class Renderer:
@@ -170,7 +160,7 @@ class Renderer:
                     "children": children,
                     "forms": forms,
                 }
-                children = Markup(template.render(context))
+                children = Markup(render_template(template, context))
         finally:
             _head_parts.reset(token)
         body = str(children) + body_suffix
