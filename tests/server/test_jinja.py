@@ -159,3 +159,51 @@ def test_errors_point_at_the_template_line() -> None:
         render_template(environment.get_template("broken.html"), {"zero": 0})
     last = traceback.extract_tb(caught.value.__traceback__)[-1]
     assert (last.filename, last.lineno) == ("<template>", 2)
+
+
+class Record(dict[str, Any]):
+    @property
+    def label(self) -> str:
+        return "a property of a dict subclass"
+
+
+ATTRIBUTE_CASES = [
+    "{{ plain.name }}|{{ plain.missing }}|{{ plain.missing.deeper }}",
+    "{{ plain.items() | list }}|{{ plain.get('name') }}|{{ plain.__class__.__name__ }}",
+    "{{ nothing.name }}|{{ nothing.name.deeper }}|{{ nothing.__class__.__name__ }}",
+    "{{ record.label }}|{{ record.name }}|{{ record.missing }}",
+    "{{ word.upper() }}|{{ word.missing }}|{{ number.real }}|{{ items.0 }}",
+    "{% if plain.missing is defined %}defined{% else %}undefined{% endif %}",
+]
+
+
+@pytest.mark.parametrize("source", ATTRIBUTE_CASES)
+@pytest.mark.parametrize("undefined", [jinja2.Undefined, jinja2.ChainableUndefined])
+def test_attribute_lookups_answer_as_jinjas_own(
+    source: str, undefined: type[jinja2.Undefined]
+) -> None:
+    variables = {
+        "plain": {"name": "<n>"},
+        "nothing": None,
+        "record": Record(name="r"),
+        "word": "w",
+        "number": 7,
+        "items": ["first"],
+    }
+    outcomes = []
+    for kind in (KiteEnvironment, jinja2.Environment):
+        environment = kind(autoescape=True, undefined=undefined)
+        try:
+            outcomes.append(environment.from_string(source).render(variables))
+        except jinja2.UndefinedError as exc:
+            outcomes.append(f"UndefinedError: {exc}")
+    assert outcomes[0] == outcomes[1]
+
+
+def test_strict_undefined_names_what_is_missing() -> None:
+    environment = KiteEnvironment(undefined=jinja2.StrictUndefined)
+    template = environment.from_string("{{ plain.missing }}")
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
+        template.render(plain={"name": "n"})
+    with pytest.raises(jinja2.UndefinedError, match="'None' has no attribute 'name'"):
+        environment.from_string("{{ nothing.name }}").render(nothing=None)

@@ -59,9 +59,25 @@ class KiteEnvironment(jinja2.Environment):
     template_class = KiteTemplate
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, dict) and attribute in obj:
+        # Every `{{ a.b }}` comes here. Jinja's own way tries getattr() first, which for a
+        # dict key or an attribute of None raises and catches an exception or two; the
+        # answers below are the ones it would reach, without them.
+        if type(obj) is dict:
+            value = obj.get(attribute, _MISSING)
+            if value is not _MISSING:
+                return value
+            if attribute not in _DICT_ATTRIBUTES:
+                return self.undefined(obj=obj, name=attribute)
+        elif obj is None:
+            if not attribute.startswith("__"):  # None has dunder attributes only
+                return self.undefined(obj=obj, name=attribute)
+        elif isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+
+_MISSING: Any = object()
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def render_template(template: jinja2.Template, variables: Mapping[str, Any]) -> str:

@@ -9,16 +9,44 @@ import contextvars
 import types
 from collections.abc import Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from kite.exceptions import KiteError
 from kite.server.calling import call_user
 from kite.server.event import RequestEvent
 from kite.server.modules import ServerModule
 
-__all__ = ["LoadResult", "run_loads", "start_eagerly"]
+__all__ = ["LoadResult", "Settled", "run_loads", "start_eagerly"]
 
 Result = TypeVar("Result")
+
+
+class Settled(Generic[Result]):
+    """The outcome of a load that finished in its first step, read as a done future's.
+
+    No future is made for it: making one asks for the running loop, which costs a system
+    call (getpid) on every call in Python 3.11.
+    """
+
+    __slots__ = ("_error", "_value")
+
+    def __init__(self, value: Result | None = None, error: BaseException | None = None) -> None:
+        self._value = value
+        self._error = error
+
+    def done(self) -> bool:
+        return True
+
+    def exception(self) -> BaseException | None:
+        return self._error
+
+    def result(self) -> Result:
+        if self._error is not None:
+            raise self._error
+        return cast(Result, self._value)
+
+
+Outcome = asyncio.Future[Result] | Settled[Result]
 
 
 @dataclass
@@ -45,14 +73,14 @@ async def run_loads(
     """Run every node's `load`. A node without one contributes no data; the first nodes'
     data may be `known` already (from a data token), and their loads do not run."""
     result = LoadResult([dict(known[i]) if i < len(known) else {} for i in range(len(nodes))])
-    futures: list[asyncio.Future[dict[str, Any]] | None] = []
+    futures: list[Outcome[dict[str, Any]] | None] = []
     for index, node in enumerate(nodes):
         if node is None or node.load is None or index < len(known):
             futures.append(None)
             continue
         child = event.child(_parent_of(result, futures, index))
         futures.append(start_eagerly(_call_load(node, node.load, child)))
-    pending = [future for future in futures if future is not None and not future.done()]
+    pending = [f for f in futures if isinstance(f, asyncio.Future) and not f.done()]
     if len(pending) == 1:
         # One load left needs no gathering: await it directly. Its error, if any, is read
         # from the future below.
@@ -72,25 +100,20 @@ async def run_loads(
     return result
 
 
-def start_eagerly(coroutine: Coroutine[Any, Any, Result]) -> asyncio.Future[Result]:
+def start_eagerly(coroutine: Coroutine[Any, Any, Result]) -> Outcome[Result]:
     """Run `coroutine` until it first waits, as a task would, but now and without a task:
     most loads return without ever waiting (data in memory, a cache hit), and a task per
     load costs more than such a load. One that does wait goes on in a task, concurrently
     with the others, from where it stopped. Like a task's, its steps run in a copy of the
     current context."""
     context = contextvars.copy_context()
-    loop = asyncio.get_running_loop()
     try:
         awaiting = context.run(coroutine.send, None)
     except StopIteration as stop:
-        done: asyncio.Future[Result] = loop.create_future()
-        done.set_result(stop.value)
-        return done
+        return Settled(stop.value)
     except Exception as exc:
-        failed: asyncio.Future[Result] = loop.create_future()
-        failed.set_exception(exc)
-        return failed
-    return loop.create_task(_resume(coroutine, awaiting), context=context)
+        return Settled(error=exc)
+    return asyncio.get_running_loop().create_task(_resume(coroutine, awaiting), context=context)
 
 
 @types.coroutine
@@ -113,7 +136,7 @@ def _resume(coroutine: Coroutine[Any, Any, Result], awaiting: Any) -> Generator[
 
 
 def _parent_of(
-    result: LoadResult, futures: list[asyncio.Future[dict[str, Any]] | None], index: int
+    result: LoadResult, futures: list[Outcome[dict[str, Any]] | None], index: int
 ) -> Any:
     async def parent() -> dict[str, Any]:
         merged: dict[str, Any] = {}
@@ -121,6 +144,8 @@ def _parent_of(
             future = futures[position]
             if future is None:
                 merged.update(result.data[position])
+            elif isinstance(future, Settled):
+                merged.update(future.result())
             else:
                 merged.update(await asyncio.shield(future))
         return merged
