@@ -72,11 +72,18 @@ class RuntimeAssets:
         headers = {"cache-control": cache}
         return Response(content, media_type="text/javascript; charset=utf-8", headers=headers)
 
-    def head(self, page_state: dict[str, Any]) -> str:
-        """The script tags for `%kite.head%`."""
+    def head(self, page_state: dict[str, Any], token: str | None = None) -> str:
+        """The script tags for `%kite.head%`: the runtime, and the page's state (with the
+        data token, if any, as `token`)."""
         if not self.enabled:
             return ""
         # "<" is escaped so that nothing in the data can close the script element.
-        state = json.dumps(page_state, separators=(",", ":"), ensure_ascii=False)
-        state = state.replace("<", "\\u003c")
+        state = _STATE_ENCODER.encode(page_state).replace("<", "\\u003c")
+        if token is not None:
+            # A token is base64url, which needs no escaping in JSON or HTML; written as is,
+            # its two thousand characters skip the JSON encoder's scan.
+            state = f'{state[:-1]},"token":"{token}"}}'
         return f'{self._scripts}<script type="application/json" id="kite-page">{state}</script>'
+
+
+_STATE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)

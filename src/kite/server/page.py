@@ -126,19 +126,20 @@ def render_with_state(
         if not app.assets.enabled:
             return ""
         enhanced = any(marker in body for marker in _ENHANCED_MARKERS)
-        return app.assets.head(
-            {
-                "url": event.url.path + (f"?{event.url.query}" if event.url.query else ""),
-                "route": event.route.id,
-                "params": dict(page.params),
-                "status": page.status,
-                "form": form_text or _serialized_form(app, page.form),
-                "error": page.error,
-                "token": app.sealer.seal(node_names, node_data) if enhanced else None,
-                "dev": app.dev,
-                "version": app.version,
-            }
-        )
+        token = app.sealer.seal(node_names, node_data) if enhanced else None
+        state = {
+            "url": event.url.path + (f"?{event.url.query}" if event.url.query else ""),
+            "route": event.route.id,
+            "params": dict(page.params),
+            "status": page.status,
+            "form": form_text or _serialized_form(app, page.form),
+            "error": page.error,
+            "dev": app.dev,
+            "version": app.version,
+        }
+        if token is None:
+            state["token"] = None
+        return app.assets.head(state, token)
 
     return app.renderer.render_document(templates, page, head=head, body_suffix=body_suffix)
 
