@@ -10,6 +10,7 @@ request and copies ``set_cookie_headers()`` onto the response.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -266,12 +267,18 @@ class Cookies:
     ) -> None:
         self._request_cookies = parse_cookie_header(cookie_header)
         self._hostname = _hostname(url_host)
-        self._path = quote(url_path or "/", safe=_PATH_SAFE)
+        self._url_path = url_path
         self._dev = dev
         plain_http = url_scheme.lower() == "http"
         self._default_secure = not (plain_http and (dev or self._hostname in _LOCAL_HOSTS))
         self._new: dict[tuple[str, str, str], _Cookie] = {}
         self._counter = count(1)
+
+    @functools.cached_property
+    def _path(self) -> str:
+        # Only setting or reading back a cookie set during this request needs it, and
+        # most requests do neither.
+        return quote(self._url_path or "/", safe=_PATH_SAFE)
 
     def get(self, name: str) -> str | None:
         """The value of cookie ``name``, or None.
