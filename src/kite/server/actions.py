@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
+import kite.server.page as page
+import kite.server.rerender as rerender
 from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
@@ -205,11 +207,9 @@ async def _document(
 ) -> dict[str, Any] | None:
     """Kite's runtime asks (x-kite-render) for the page in the same response. `form_text`
     is `form` as the ActionResult carries it: the page's state reuses it."""
-    from kite.server.rerender import RENDER_HEADER, document_for_result
-
-    if RENDER_HEADER not in event.request.headers:
+    if rerender.RENDER_HEADER not in event.request.headers:
         return None
-    document = await document_for_result(
+    document = await rerender.document_for_result(
         app, event, route, form=form, status=status, reload=reload, form_text=form_text
     )
     return None if document is None else {"kite": {"document": document}}
@@ -224,8 +224,6 @@ def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
 async def _html_response(
     app: Kite, event: RequestEvent, route: Route, outcome: Outcome
 ) -> Response:
-    from kite.server.page import render_error, render_page
-
     if outcome.kind == "redirect":
         assert isinstance(outcome.exc, Redirect)
         from kite.server.respond import redirect_response
@@ -233,9 +231,9 @@ async def _html_response(
         return redirect_response(outcome.exc)
     if outcome.kind == "error":
         assert outcome.exc is not None
-        return await render_error(app, event, route, outcome.exc, failed_at=len(route.folders))
+        return await page.render_error(app, event, route, outcome.exc, failed_at=len(route.folders))
     form = None if outcome.data is devalue.UNDEFINED else outcome.data
-    return await render_page(app, event, route, form=form, status=outcome.status)
+    return await page.render_page(app, event, route, form=form, status=outcome.status)
 
 
 def _json(app: Kite, body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:

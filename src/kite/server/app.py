@@ -20,6 +20,7 @@ from kite.server.body import FormLimits
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
 from kite.server.render import Renderer
+from kite.server.respond import respond
 from kite.server.static import StaticFiles
 from kite.server.tokens import DataSealer
 
@@ -75,8 +76,6 @@ class Kite:
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from kite.server.respond import respond
-
         if scope["type"] == "http":
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":

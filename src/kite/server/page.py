@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+import kite.server.actions as actions
+import kite.server.rerender as rerender
 from kite import devalue
 from kite.exceptions import Redirect
 from kite.server.devpage import traceback_block
@@ -31,12 +33,9 @@ async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
     if method in ("GET", "HEAD"):
         return await render_page(app, event, route)
     if method == "POST":
-        from kite.server.actions import handle_action
-        from kite.server.rerender import handle_render_request, is_render_request
-
-        if is_render_request(event):
-            return await handle_render_request(app, event, route)
-        return await handle_action(app, event, route)
+        if rerender.is_render_request(event):
+            return await rerender.handle_render_request(app, event, route)
+        return await actions.handle_action(app, event, route)
     has_actions = route.actions is not None
     if method == "OPTIONS":
         allow = "GET, HEAD, OPTIONS" + (", POST" if has_actions else "")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import HTMLResponse, Response
 
+import kite.server.page as page
 from kite import devalue
 from kite.exceptions import HttpError, RequestError
 from kite.sansio import action_result
@@ -39,7 +40,6 @@ def sealed_data(app: Kite, route: Route, token: object) -> list[dict[str, Any]]:
 
 
 async def handle_render_request(app: Kite, event: RequestEvent, route: Route) -> Response:
-    from kite.server.page import render_error, render_page
 
     payload = await _payload(event)
     status = payload.get("status", 200)
@@ -62,8 +62,9 @@ async def handle_render_request(app: Kite, event: RequestEvent, route: Route) ->
         loads = await run_loads(
             [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
         )
-        return await render_error(app, event, route, exc, failed_at=len(route.folders), loads=loads)
-    response = await render_page(app, event, route, form=form, status=status, known=known)
+        failed_at = len(route.folders)
+        return await page.render_error(app, event, route, exc, failed_at=failed_at, loads=loads)
+    response = await page.render_page(app, event, route, form=form, status=status, known=known)
     if form is not None and response.status_code >= 500 > status:
         await _check_form_fits(app, event, route, known)
     return response
@@ -75,9 +76,8 @@ async def _check_form_fits(
     """The `form` of a render request comes from the browser, so it can hold what the page's
     templates never expect (a cycle, a set, a string for a dict). When the page renders
     without it, the fault is the request's: 400, not the 500 of a broken page."""
-    from kite.server.page import render_page
 
-    without = await render_page(app, event, route, form=None, status=200, known=known)
+    without = await page.render_page(app, event, route, form=None, status=200, known=known)
     if without.status_code < 500:
         raise RequestError(
             400, "Render request: the page cannot be rendered with this form (see the log)"
@@ -118,16 +118,15 @@ async def document_for_result(
 ) -> str | None:
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
-    from kite.server.page import http_status, render_page
 
     known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
     # The loads run for the page the browser shows, as its refresh would: its URL is the
     # result's location, without the action key.
     location = action_result.result_location(event.url.path, event.url.query)
     page_event = event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
-    response = await render_page(
+    response = await page.render_page(
         app, page_event, route, form=form, status=status, known=known, form_text=form_text
     )
-    if not isinstance(response, HTMLResponse) or response.status_code != http_status(status):
+    if not isinstance(response, HTMLResponse) or response.status_code != page.http_status(status):
         return None
     return bytes(response.body).decode("utf-8")

@@ -20,9 +20,11 @@ from kite.sansio.routing import decode_path
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
+from kite.server.endpoint import call_endpoint
 from kite.server.event import URL, RequestEvent, bind_event, unbind_event
 from kite.server.event import Route as EventRoute
 from kite.server.manifest import Route
+from kite.server.page import handle_page
 from kite.server.security import add_security_headers
 
 if TYPE_CHECKING:
@@ -258,9 +260,6 @@ async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Respon
 
 
 async def _dispatch(app: Kite, event: RequestEvent, route: Route | None) -> Response:
-    from kite.server.endpoint import call_endpoint
-    from kite.server.page import handle_page
-
     if route is None:
         raise RequestError(404, f"Not found: {event.url.path}")
     method = event.request.method
