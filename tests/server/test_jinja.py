@@ -207,3 +207,15 @@ def test_strict_undefined_names_what_is_missing() -> None:
         template.render(plain={"name": "n"})
     with pytest.raises(jinja2.UndefinedError, match="'None' has no attribute 'name'"):
         environment.from_string("{{ nothing.name }}").render(nothing=None)
+
+
+def test_imports_see_the_globals_of_the_importing_template() -> None:
+    source = '{% import "macros.html" as m with context %}{{ m.show() }}|{{ m.shown }}'
+    macros = "{% set shown = own ~ '!' %}{% macro show() %}<{{ own }}>{% endmacro %}"
+    outcomes = []
+    for kind in (KiteEnvironment, jinja2.Environment):
+        environment = kind(loader=jinja2.DictLoader({"macros.html": macros}), autoescape=True)
+        template = environment.from_string(source, globals={"own": "per template"})
+        outcomes.append(render_template(template, {}) if kind is KiteEnvironment else None)
+        outcomes.append(template.render())
+    assert outcomes[0] == outcomes[1] == outcomes[3] == "<per template>|per template!"

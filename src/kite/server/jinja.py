@@ -81,13 +81,19 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def render_template(template: jinja2.Template, variables: Mapping[str, Any]) -> str:
-    """`template.render(variables)`, without the step that costs most in it for a small
+    """`template.render(variables)`, without the steps that cost most in it for a small
     template: Jinja merges its globals (a ChainMap) into the variables key by key in
-    Python on every call; here the layers are merged by dict.update."""
-    merged = _flatten(template.globals)
+    Python, then lists their names for the context, on every call. Here the layers are
+    merged by dict.update, and the names are only listed when the template has globals of
+    its own (only an `{% import %}` of another template reads them)."""
+    globals = template.globals
+    merged = _flatten(globals)
     merged.update(variables)
-    context = template.new_context(merged, shared=True)
     environment = template.environment
+    own_globals = not isinstance(globals, ChainMap) or bool(globals.maps[0])
+    context = environment.context_class(
+        environment, merged, template.name, template.blocks, globals if own_globals else None
+    )
     try:
         return environment.concat(template.root_render_func(context))
     except Exception:
