@@ -219,3 +219,54 @@ def test_imports_see_the_globals_of_the_importing_template() -> None:
         outcomes.append(render_template(template, {}) if kind is KiteEnvironment else None)
         outcomes.append(template.render())
     assert outcomes[0] == outcomes[1] == outcomes[3] == "<per template>|per template!"
+
+
+# Every kind of statement that writes output, at the top level of a template: the pieces
+# Kite's code generator gathers into one list must come out in Jinja's order.
+TOP_LEVEL = {
+    "plain.html": "a{{ x }}b{% for i in items %}[{{ i }}{% else %}none{% endfor %}]c",
+    "loops.html": (
+        "{% for i in items %}{{ loop.index }}:{{ i }}{% if loop.last %}.{% endif %}{% endfor %}"
+        "{% for row in tree recursive %}<{{ row.name }}{{ loop(row.children) }}>{% endfor %}"
+        "{% for i in items if i is odd %}{{ i }}{% endfor %}"
+    ),
+    "blocks.html": "start{% block main %}main {{ x }}{% endblock %}end{{ self.main() }}",
+    "statements.html": (
+        "{% set y = x ~ '!' %}{{ y }}{% set z %}<{{ x }}>{% endset %}{{ z }}"
+        "{% with w = 2 %}{{ w * 2 }}{% endwith %}{% filter upper %}up {{ x }}{% endfilter %}"
+        "{% macro m(a) %}({{ a }}{{ caller() if caller }}){% endmacro %}{{ m(1) }}"
+        "{% call m(2) %}called{% endcall %}{% autoescape false %}{{ '<raw>' }}{% endautoescape %}"
+        "{% raw %}{{ not a tag }}{% endraw %}"
+    ),
+    "includes.html": (
+        "before{% include 'part.html' %}middle{% include 'part.html' without context %}"
+        "{% include 'missing.html' ignore missing %}after"
+    ),
+    "includes_with_context.html": "before{% include 'part.html' %}after{{ x }}",
+    "child.html": (
+        "ignored{% extends 'blocks.html' %}{% block main %}child {{ super() }}{% endblock %}"
+    ),
+    "imports.html": "{% import 'statements.html' as s %}{% from 'part.html' import p %}{{ p() }}x",
+    "part.html": "{% macro p() %}macro{% endmacro %}part {{ x | default('no x') }}",
+    "head.html": "{% head %}<title>{{ x }}</title>{% endhead %}body {{ x }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOP_LEVEL))
+def test_every_statement_comes_out_in_jinjas_order(name: str) -> None:
+    from kite.server.render import HeadExtension
+
+    variables = {
+        "x": "<x>",
+        "items": [1, 2, 3],
+        "tree": [{"name": "a", "children": [{"name": "b", "children": []}]}],
+    }
+    outcomes = []
+    for kind in (KiteEnvironment, jinja2.Environment):
+        environment = kind(
+            loader=jinja2.DictLoader(TOP_LEVEL), autoescape=True, extensions=[HeadExtension]
+        )
+        template = environment.get_template(name)
+        outcomes.append(template.render(variables))
+        outcomes.append("".join(template.generate(variables)))
+    assert outcomes[0] == outcomes[1] == outcomes[2] == outcomes[3]
