@@ -45,6 +45,11 @@ class Settled(Generic[Result]):
             raise self._error
         return cast(Result, self._value)
 
+    def __await__(self) -> Generator[Any, None, Result]:
+        # Awaiting it gives the outcome at once, as awaiting a done future does.
+        return self.result()
+        yield  # a generator, as __await__ must return an iterator
+
 
 Outcome = asyncio.Future[Result] | Settled[Result]
 

@@ -90,6 +90,8 @@ class Renderer:
             "separators": (",", ":"),
             "ensure_ascii": False,
         }
+        # Compiled templates by name, in production (`kite dev` lets Jinja look for changes).
+        self._templates: dict[str, jinja2.Template] = {}
         self._shell_path = src / "app.html"
         self._shell = self._read_shell()
         self._shell_mtime = self._mtime()
@@ -152,7 +154,7 @@ class Renderer:
             for name, data in reversed(templates):
                 if name is None:
                     continue
-                template = self.environment.get_template(name)
+                template = self._template(name)
                 context = {
                     "data": data,
                     "form": page.form,
@@ -165,6 +167,14 @@ class Renderer:
             _head_parts.reset(token)
         body = str(children) + body_suffix
         return self.wrap(body, (head(body) if head else "") + "".join(parts))
+
+    def _template(self, name: str) -> jinja2.Template:
+        template = self._templates.get(name)
+        if template is None:
+            template = self.environment.get_template(name)
+            if not self.dev:
+                self._templates[name] = template
+        return template
 
     def wrap(self, body: str, head: str) -> str:
         if self.dev and self._mtime() != self._shell_mtime:
