@@ -121,7 +121,9 @@ def test_server_type_without_slash_is_a_programming_error() -> None:
 def test_huge_segment_without_slash_is_fast() -> None:
     started = time.perf_counter()
     assert negotiate("a" * 200_000, ["text/html"]) is None
-    assert time.perf_counter() - started < 0.1
+    # A guard against quadratic work (minutes on this input), not a speed measure: the
+    # bound is loose enough for a busy shared machine.
+    assert time.perf_counter() - started < 2
 
 
 @pytest.mark.parametrize(
@@ -136,7 +138,7 @@ def test_huge_segment_without_slash_is_fast() -> None:
 def test_hostile_headers_are_fast(accept: str) -> None:
     started = time.perf_counter()
     negotiate(accept, JSON_OR_HTML)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2  # see above: a guard against quadratic work
 
 
 @pytest.mark.parametrize(
