@@ -13,8 +13,12 @@ __all__ = ["json", "text"]
 
 def json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """A JSON response: `return json({"id": 1}, status=201)`."""
-    body = _json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    body = _ENCODER.encode(data)
     return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+# One encoder for every response: json.dumps with options builds a new one on each call.
+_ENCODER = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def text(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:

@@ -60,7 +60,11 @@ def _form_quote(text: str) -> str:
 
 
 def _dumps(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(body).encode("utf-8")
+
+
+# One encoder for every result: json.dumps with options builds a new one on each call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def success_result(location: str, data: str | None, extra: dict[str, Any] | None = None) -> bytes:
