@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import pytest
 
 from kite.exceptions import RequestError
-from kite.server.body import limit_body
+from kite.server.body import KiteRequest, limit_body
 
 
 def scope_with(content_length: int | None) -> dict[str, object]:
@@ -70,3 +70,51 @@ def test_content_length_that_is_not_a_number_is_400() -> None:
     with pytest.raises(RequestError) as info:
         asyncio.run(limited())  # type: ignore[arg-type]
     assert info.value.status == 400
+
+
+def _request(messages: list[dict[str, object]], content_type: str = "text/plain") -> KiteRequest:
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "headers": [(b"content-type", content_type.encode())],
+    }
+    return KiteRequest(scope, receive)  # type: ignore[arg-type]
+
+
+def test_body_reads_every_chunk_once_as_starlette_does() -> None:
+    async def run() -> None:
+        request = _request(
+            [
+                {"type": "http.request", "body": b"a=1", "more_body": True},
+                {"type": "http.request", "body": b"", "more_body": True},
+                {"type": "http.request", "body": b"&b=2", "more_body": False},
+            ],
+            "application/x-www-form-urlencoded",
+        )
+        assert await request.body() == b"a=1&b=2"
+        assert await request.body() == b"a=1&b=2"
+        assert (await request.form()).multi_items() == [("a", "1"), ("b", "2")]
+        assert [chunk async for chunk in request.stream()] == [b"a=1&b=2", b""]
+
+    asyncio.run(run())
+
+
+def test_body_after_a_disconnect_or_a_consumed_stream_fails_as_starlettes() -> None:
+    from starlette.requests import ClientDisconnect
+
+    async def run() -> None:
+        request = _request(
+            [{"type": "http.request", "body": b"x", "more_body": True}, {"type": "http.disconnect"}]
+        )
+        with pytest.raises(ClientDisconnect):
+            await request.body()
+        streamed = _request([{"type": "http.request", "body": b"x", "more_body": False}])
+        assert [chunk async for chunk in streamed.stream()] == [b"x", b""]
+        with pytest.raises(RuntimeError, match="Stream consumed"):
+            await streamed.body()
+
+    asyncio.run(run())
