@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_
 from typing import Any, Final
 
 from ._builders import builder_for
 from ._errors import ParseError
+from ._parse_records import RECORDS_MIN, read_records
 from ._refs import (
     MISSING,
     PENDING,
@@ -63,9 +65,8 @@ def _reject_constant(name: str) -> Any:
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
 
 
-_NEEDS_WORK: Final = frozenset({list, dict, float})
+_UNBUILT_KINDS: Final[dict[type, Any]] = {list: MISSING, dict: MISSING}
 _JSON_TYPES: Final = frozenset({list, dict, str, int, float, bool, type(None)})
-_is_int: Final = frozenset({int}).__contains__
 
 
 def _built_small(values: list[Any], json_checked: bool) -> list[Any]:
@@ -83,21 +84,20 @@ def _built_small(values: list[Any], json_checked: bool) -> list[Any]:
 
 def _built_primitives(values: list[Any], json_checked: bool) -> list[Any]:
     """The table of built values: every primitive slot already final, every other slot
-    MISSING, then the sentinel `TAIL`. The scans are C-level; only containers, floats
-    and (rarely) unsafe ints are visited one by one."""
+    MISSING, then the sentinel `TAIL`. The scans are C-level; only integral floats and
+    unsafe ints, both rare, are visited one by one."""
     if len(values) < 64:
         return _built_small(values, json_checked)
     kinds = list(map(type, values))
-    built = list(values)
-    for index in compress(range(len(values)), map(_NEEDS_WORK.__contains__, kinds)):
-        slot = values[index]
-        if slot.__class__ is not float:
-            built[index] = MISSING
-        elif slot.is_integer():
-            built[index] = number(slot)  # 5.0 reads as 5; other floats are final
-    ints = list(compress(values, map(_is_int, kinds)))
+    # One pass copies the table with each list and dict slot replaced by MISSING.
+    built = list(map(_UNBUILT_KINDS.get, kinds, values))
+    floats = list(compress(values, map(is_, kinds, repeat(float))))
+    if any(map(float.is_integer, floats)):
+        for index in compress(range(len(values)), map(is_, kinds, repeat(float))):
+            built[index] = number(values[index])  # 5.0 reads as 5; other floats are final
+    ints = list(compress(values, map(is_, kinds, repeat(int))))
     if ints and not -MAX_SAFE_INTEGER <= min(ints) <= max(ints) <= MAX_SAFE_INTEGER:
-        for index in compress(range(len(values)), map(_is_int, kinds)):
+        for index in compress(range(len(values)), map(is_, kinds, repeat(int))):
             built[index] = number(values[index])
     if not json_checked and not _JSON_TYPES.issuperset(kinds):
         for index, kind in enumerate(kinds):
@@ -110,7 +110,17 @@ def _built_primitives(values: list[Any], json_checked: bool) -> list[Any]:
 class Unflattener:
     """One `parse` call: the JSON slots, the values built so far and the frames."""
 
-    __slots__ = ("built", "pending", "revivers", "size", "sparse_left", "stack", "values")
+    __slots__ = (
+        "built",
+        "bulk_records",
+        "json_typed",
+        "pending",
+        "revivers",
+        "size",
+        "sparse_left",
+        "stack",
+        "values",
+    )
 
     def __init__(
         self,
@@ -119,6 +129,7 @@ class Unflattener:
         max_sparse: int,
         *,
         json_checked: bool = False,
+        bulk_records: bool = True,
     ) -> None:
         self.values = values
         self.size = len(values)
@@ -129,6 +140,9 @@ class Unflattener:
         self.revivers: Revivers = revivers or {}
         self.pending: set[int] = set()
         self.sparse_left = max_sparse
+        self.json_typed = json_checked
+        # Off only to compare with the general path (tests).
+        self.bulk_records = bulk_records
 
     def run(self) -> Any:
         self.resolve(0, _LEVELS)
@@ -195,6 +209,10 @@ class Unflattener:
             return self.start_tagged(index, slot, head, levels)
         if head == -7 and is_number(head):
             return self.start_sparse(index, slot, levels)
+        if self.bulk_records and len(slot) >= RECORDS_MIN:
+            records = read_records(self.values, self.built, index, slot, self.json_typed)
+            if records is not None:
+                return records
         return self.fill(index, [HOLE] * len(slot), enumerate(slot), levels)
 
     def fill(self, index: int, obj: Any, pairs: Iterable[tuple[Any, Any]], levels: int) -> Any:
