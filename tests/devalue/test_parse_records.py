@@ -170,6 +170,7 @@ LEFT = {
     "an array in the array": listing(SIZE, 4, [FIRST_LEAF]),
     "a tagged value in the array": listing(SIZE, 4, ["Date", "2024-01-01T00:00:00.000Z"]),
     "an entry past the end of the array": listing(10**6),
+    "a hole in a late record": refs(*[FIRST_LEAF] * (N - 2), -2, FIRST_LEAF),
     "a __proto__ key": table([{"__proto__": 1}] * N),
     "a nested list": table([{"a": 1}] * (N - 1) + [{"a": ("ref", 1 + N + 1)}], [1, [0]]),
 }
@@ -212,6 +213,20 @@ def test_a_record_referenced_before_the_list_is_the_same_object() -> None:
     assert parsed["pick"] is parsed["rows"][3]
 
 
+def test_records_read_before_an_irregular_one_are_the_objects_of_the_tree() -> None:
+    records: list[dict[str, Any]] = rows()
+    records[-3]["tags"] = ["a", records[0]]
+    tree = {"rows": records, "pick": records[2], "late": records[-2]}
+    text = devalue.stringify(tree)
+    assert not bulk_takes(text, at=1)
+    check_same(text)
+    parsed = devalue.parse(text)
+    assert parsed == tree
+    assert parsed["pick"] is parsed["rows"][2]
+    assert parsed["late"] is parsed["rows"][-2]
+    assert parsed["rows"][-3]["tags"][1] is parsed["rows"][0]
+
+
 def test_records_may_refer_to_containers_already_built() -> None:
     # The root dict and its first child are built before "rows", whose records refer to
     # both: the bulk path takes the objects being built as they are, as the general does.
@@ -239,9 +254,17 @@ class Ref(int):
     pass
 
 
+class Record(dict[str, Any]):
+    pass
+
+
 def test_unflatten_refuses_what_json_never_decodes() -> None:
     slots: list[Any] = [list(range(1, 1 + N)), *({"v": N + 1} for _ in range(N)), "x"]
     slots[3] = {"v": Ref(N + 1)}
+    expected = outcome(slots, bulk=False, json_typed=False)
+    assert expected[0] == "error"
+    assert outcome(slots, bulk=True, json_typed=False) == expected
+    slots[3] = Record(v=N + 1)
     expected = outcome(slots, bulk=False, json_typed=False)
     assert expected[0] == "error"
     assert outcome(slots, bulk=True, json_typed=False) == expected
