@@ -430,4 +430,66 @@ def parse(
         raise ParseError("Invalid input: the JSON is nested far too deeply") from None
     except ValueError as exc:
         raise ParseError(f"Invalid input: not valid JSON ({exc})") from None
+    if values.__class__ is list and values:
+        flat = _flat_object(values)
+        if flat is not None:
+            return flat
     return _unflatten(values, revivers, max_sparse_length, json_checked=True)
+
+
+def _flat_object(values: list[Any]) -> dict[str, Any] | None:
+    """The value of decoded text that is one object of primitives and lists of primitives
+    (what an action most often returns: a form's values, a flag or two, a list of tags),
+    built in one loop; None for any other text, which the general path builds, and
+    reports on, as usual. Slots no key refers to are left alone, as the general path
+    leaves them."""
+    root = values[0]
+    if root.__class__ is not dict or "__proto__" in root:
+        return None
+    size = len(values)
+    obj: dict[str, Any] = {}
+    lists: dict[int, list[Any]] = {}  # a list referred to twice is one list
+    for key, ref in root.items():
+        if ref.__class__ is not int or not 0 < ref < size:
+            return None  # a sentinel, a hole, a bad reference: the general path's case
+        value = values[ref]
+        if value.__class__ is list:
+            built = lists.get(ref)
+            if built is None:
+                built = _primitive_list(values, value, size)
+                if built is None:
+                    return None
+                lists[ref] = built
+            value = built
+        else:
+            value = _primitive(value)
+            if value is _NOT_PRIMITIVE:
+                return None
+        obj[key] = value
+    return obj
+
+
+def _primitive_list(values: list[Any], slot: list[Any], size: int) -> list[Any] | None:
+    if slot and slot[0].__class__ is str:
+        return None  # a tagged value: ["Date", ...]
+    items: list[Any] = []
+    for ref in slot:
+        if ref.__class__ is not int or not 0 < ref < size:
+            return None
+        item = _primitive(values[ref])
+        if item is _NOT_PRIMITIVE:
+            return None
+        items.append(item)
+    return items
+
+
+def _primitive(value: Any) -> Any:
+    kind = value.__class__
+    if kind is int or kind is float:
+        return number(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    return _NOT_PRIMITIVE
+
+
+_NOT_PRIMITIVE: Final = object()
