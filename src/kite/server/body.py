@@ -62,9 +62,9 @@ class IndexedHeaders(Headers):
 
     def __init__(self, scope: Scope) -> None:
         super().__init__(scope=scope)
-        self._first: dict[str, str] = {}
-        for name, value in reversed(self._list):
-            self._first[name.decode("latin-1")] = value.decode("latin-1")
+        self._first: dict[str, str] = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(self._list)
+        }
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._first.get(key.lower(), default)
@@ -210,5 +210,11 @@ def parse_urlencoded(body: bytes, *, max_fields: float, max_part_size: int) -> F
                 f"Malformed form data: Too many fields. Maximum number of fields is {max_fields}.",
             )
         name, _, value = chunk.partition(b"=")
-        items.append((unquote_plus(name.decode("latin-1")), unquote_plus(value.decode("latin-1"))))
+        items.append((_unquote(name), _unquote(value)))
     return FormData(items)
+
+
+def _unquote(raw: bytes) -> str:
+    text = raw.decode("latin-1")
+    # Most names and values have nothing to unquote: skip the call.
+    return unquote_plus(text) if b"%" in raw or b"+" in raw else text
