@@ -270,3 +270,74 @@ def test_every_statement_comes_out_in_jinjas_order(name: str) -> None:
         outcomes.append(template.render(variables))
         outcomes.append("".join(template.generate(variables)))
     assert outcomes[0] == outcomes[1] == outcomes[2] == outcomes[3]
+
+
+# Attribute lookups on loop variables and other locals are read in line (a plain dict's key
+# without a call); anything that is not a plain dict still goes through getattr.
+LOCAL_ATTRIBUTE_CASES = [
+    "{% for value in values %}{{ value.name }}|{{ value.missing }}|{{ value.real }}|"
+    "{{ value.__class__.__name__ }}|{{ value.label }};{% endfor %}",
+    "{% for value in values %}{% if value.name %}y{% else %}n{% endif %}"
+    "{{ value.name is defined }};{% endfor %}",
+    "{% with first = values[0] %}{{ first.name }}{{ first.get('name') }}{% endwith %}",
+    "{% macro show(row) %}<{{ row.name }}>{% endmacro %}{% for v in values %}{{ show(v) }}"
+    "{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("source", LOCAL_ATTRIBUTE_CASES)
+@pytest.mark.parametrize("undefined", [jinja2.Undefined, jinja2.ChainableUndefined])
+def test_attribute_lookups_on_locals_answer_as_jinjas_own(
+    source: str, undefined: type[jinja2.Undefined]
+) -> None:
+    values = [{"name": "<n>"}, {"real": 1}, None, Record(name="r"), "word", 7, ["x"]]
+    outcomes = []
+    for kind in (KiteEnvironment, jinja2.Environment):
+        environment = kind(autoescape=True, undefined=undefined)
+        outcomes.append(environment.from_string(source).render(values=values))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_keys_of_a_local_dict_win_over_its_methods() -> None:
+    environment = KiteEnvironment(autoescape=True)
+    template = environment.from_string(
+        "{% for row in rows %}{{ row.items }}|{{ row.keys }}|{{ row.get('items') }}{% endfor %}"
+    )
+    assert template.render(rows=[{"items": "<i>", "keys": 2}]) == "&lt;i&gt;|2|&lt;i&gt;"
+
+
+def test_attribute_lookups_on_locals_are_read_in_line() -> None:
+    environment = KiteEnvironment(autoescape=True)
+    source = environment.compile("{% for row in rows %}{{ row.name }}{% endfor %}", raw=True)
+    assert "l_1_row['name'] if type(l_1_row) is dict" in source
+
+
+INLINE_IF_CASES = [
+    "{{ 'open' if x else 'done' }}",
+    "{{ '<b>' if x else 'a & b' }}",
+    "{{ 'open' if x }}",
+    "{{ 1 if x else 2 }}",
+    "{{ 'a' if x else y }}",
+    "{% autoescape false %}{{ '<b>' if x else '&' }}{% endautoescape %}",
+    "{% set s %}{{ 'on' if x else 'off' }}{% endset %}{{ s }}",
+]
+
+
+@pytest.mark.parametrize("source", INLINE_IF_CASES)
+@pytest.mark.parametrize("x", [True, False])
+def test_inline_ifs_write_what_jinjas_own_writes(source: str, x: bool) -> None:
+    outcomes = []
+    for kind in (KiteEnvironment, jinja2.Environment):
+        for finalize in (None, lambda value: f"[{value}]"):
+            environment = kind(autoescape=True, finalize=finalize)
+            template = environment.from_string(source)
+            outcomes.append(template.render(x=x, y="<y>"))
+    assert outcomes[0] == outcomes[2]
+    assert outcomes[1] == outcomes[3]
+
+
+def test_inline_ifs_of_plain_texts_are_not_escaped_at_run_time() -> None:
+    source = KiteEnvironment(autoescape=True).compile("{{ 'a' if x else 'b' }}", raw=True)
+    assert "escape(" not in source
+    source = KiteEnvironment(autoescape=True).compile("{{ '<a>' if x else 'b' }}", raw=True)
+    assert "escape(" in source
