@@ -1,4 +1,8 @@
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kite.sansio.action_result import (
     action_name,
@@ -60,3 +64,13 @@ def test_results_are_byte_compatible_with_sveltekit() -> None:
     assert error_result("/x", {"message": "Not Found", "status": 404}) == (
         b'{"type":"error","location":"/x","error":{"message":"Not Found","status":404}}'
     )
+
+
+@given(st.integers(400, 599), st.text(), st.text())
+def test_a_failure_is_the_json_of_its_four_keys(status: int, location: str, data: str) -> None:
+    written = failure_result(status, location, data)
+    expected = {"type": "failure", "status": status, "location": location, "data": data}
+    assert written == json.dumps(expected, separators=(",", ":"), ensure_ascii=False).encode()
+    assert json.loads(written) == expected
+    with_extra = failure_result(status, location, data, {"kite": {"document": "<p>"}})
+    assert json.loads(with_extra) == {**expected, "kite": {"document": "<p>"}}

@@ -21,6 +21,7 @@ from kite.server.calling import call_user
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
 from kite.server.manifest import Route
+from kite.server.prepared import json_response
 
 if TYPE_CHECKING:
     from kite.server.app import Kite
@@ -238,7 +239,9 @@ async def _html_response(
 
 def _json(app: Kite, body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
     # SvelteKit's client compares x-sveltekit-version with its own to notice a new deployment.
-    headers = {**(headers or {}), "x-sveltekit-version": app.version}
+    if not headers:
+        return json_response(body, status, app.version)
+    headers = {**headers, "x-sveltekit-version": app.version}
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 

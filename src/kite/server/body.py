@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 from python_multipart.multipart import parse_options_header
 from starlette._utils import AwaitableOrContextManager, AwaitableOrContextManagerWrapper
@@ -215,6 +215,11 @@ def parse_urlencoded(body: bytes, *, max_fields: float, max_part_size: int) -> F
 
 
 def _unquote(raw: bytes) -> str:
-    text = raw.decode("latin-1")
-    # Most names and values have nothing to unquote: skip the call.
-    return unquote_plus(text) if b"%" in raw or b"+" in raw else text
+    """`unquote_plus(raw.decode("latin-1"))`, without its cost in the usual cases."""
+    if b"%" not in raw:
+        return (raw.replace(b"+", b" ") if b"+" in raw else raw).decode("latin-1")
+    if raw.isascii():
+        # For ASCII text, unquote_plus decodes the percent-decoded bytes as UTF-8 with
+        # errors replaced, which this does in one pass.
+        return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace")
+    return unquote_plus(raw.decode("latin-1"))

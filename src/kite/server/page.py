@@ -18,6 +18,7 @@ from kite.server.event import RequestEvent
 from kite.server.load import LoadResult, run_loads
 from kite.server.manifest import Folder, Route
 from kite.server.modules import ServerModule
+from kite.server.prepared import page_response
 from kite.server.render import PageState, fallback_error_page
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ async def render_page(
         document = render_with_state(app, event, templates, page, names, loads.data, form_text)
     except Exception as exc:
         return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
-    return HTMLResponse(document, status_code=http_status(status))
+    return page_response(document, http_status(status))
 
 
 def http_status(page_status: int) -> int:

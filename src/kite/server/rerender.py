@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 import kite.server.page as page
 from kite import devalue
@@ -15,6 +15,7 @@ from kite.sansio.negotiation import media_type
 from kite.server.event import URL, RequestEvent
 from kite.server.load import run_loads
 from kite.server.manifest import Route
+from kite.server.prepared import PageResponse
 
 if TYPE_CHECKING:
     from kite.server.app import Kite
@@ -127,6 +128,6 @@ async def document_for_result(
     response = await page.render_page(
         app, page_event, route, form=form, status=status, known=known, form_text=form_text
     )
-    if not isinstance(response, HTMLResponse) or response.status_code != page.http_status(status):
+    if not isinstance(response, PageResponse):
         return None
     return bytes(response.body).decode("utf-8")
