@@ -7,7 +7,6 @@ import asyncio
 import base64
 import contextvars
 import datetime
-import os
 import random
 import re
 import time
@@ -17,7 +16,6 @@ from starlette.datastructures import Headers
 from starlette.formparsers import FormParser, MultiPartException
 
 from kite.exceptions import RequestError
-from kite.server import tokens
 from kite.server.body import parse_urlencoded
 from kite.server.load import start_eagerly
 from kite.server.tokens import DataSealer
@@ -96,24 +94,6 @@ def test_tokens_are_base64url_without_padding_and_never_share_a_nonce() -> None:
         nonces.add(base64.urlsafe_b64decode(token + "==")[8:20])
         assert sealer.open(token, FOLDERS)[1]["text"] == "x" * size
     assert len(nonces) == 600
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_worker_draws_other_nonces_than_its_parent() -> None:
-    nonces = tokens._nonces  # the one that seals every token
-    nonces.drop()
-    nonces.next()  # the parent holds a fresh batch, most of it unused
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child process
-        os.write(writer, b"".join(nonces.next() for _ in range(7)))
-        os._exit(0)
-    os.close(writer)
-    os.waitpid(child, 0)
-    drawn_by_child = os.read(reader, 1024)
-    os.close(reader)
-    drawn_by_parent = b"".join(nonces.next() for _ in range(7))
-    assert len(drawn_by_child) == 84 and drawn_by_child != drawn_by_parent
 
 
 _PIECES = [b"a", b"b", b"=", b"&", b"%", b"2", b"0", b"+", b"\xc3", b"\xa9", b"%C3%A9", b"%zz"]

@@ -21,7 +21,6 @@ import os
 import secrets
 import struct
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -44,34 +43,6 @@ _NONCE_SIZE = 12
 _OVERHEAD = _HEADER.size + _NONCE_SIZE + 16 + 1
 # Workers on several machines may disagree on the time by this much (seconds).
 _CLOCK_SKEW = 60
-
-
-class _Nonces:
-    """Random 96-bit AES-GCM nonces, drawn from the operating system a batch at a time: one
-    system call per batch instead of one per token. A forked worker throws away what its
-    parent drew, so that no two processes ever use the same nonces."""
-
-    def __init__(self, batch: int = 256) -> None:
-        self._batch = batch
-        self._lock = threading.Lock()
-        self.drop()
-
-    def drop(self) -> None:
-        self._pool = b""
-        self._position = 0
-
-    def next(self) -> bytes:
-        with self._lock:
-            position = self._position
-            if position >= len(self._pool):
-                self._pool = os.urandom(_NONCE_SIZE * self._batch)
-                position = 0
-            self._position = position + _NONCE_SIZE
-            return self._pool[position : position + _NONCE_SIZE]
-
-
-_nonces = _Nonces()
-os.register_at_fork(after_in_child=_nonces.drop)
 
 
 def _key(secret: str) -> bytes:
@@ -110,7 +81,7 @@ class DataSealer:
         if plaintext is None or (len(plaintext) + _OVERHEAD) * 4 // 3 > self.max_size:
             return None
         header = _HEADER.pack(int(time.time()))
-        nonce = _nonces.next()
+        nonce = os.urandom(_NONCE_SIZE)
         sealed = header + nonce + self._aead.encrypt(nonce, plaintext, header)
         # base64url without padding; str.replace is cheaper than urlsafe_b64encode's
         # bytes.translate on a token of a few kilobytes.
