@@ -174,6 +174,7 @@ ATTRIBUTE_CASES = [
     "{{ record.label }}|{{ record.name }}|{{ record.missing }}",
     "{{ word.upper() }}|{{ word.missing }}|{{ number.real }}|{{ items.0 }}",
     "{% if plain.missing is defined %}defined{% else %}undefined{% endif %}",
+    "{{ absent.name }}|{{ absent.name.deeper }}",
 ]
 
 
@@ -306,10 +307,14 @@ def test_keys_of_a_local_dict_win_over_its_methods() -> None:
     assert template.render(rows=[{"items": "<i>", "keys": 2}]) == "&lt;i&gt;|2|&lt;i&gt;"
 
 
-def test_attribute_lookups_on_locals_are_read_in_line() -> None:
+def test_attribute_lookups_on_names_are_read_in_line() -> None:
     environment = KiteEnvironment(autoescape=True)
     source = environment.compile("{% for row in rows %}{{ row.name }}{% endfor %}", raw=True)
     assert "l_1_row['name'] if type(l_1_row) is dict" in source
+    # A name the template may not be given is read in line too, its test for missing kept.
+    source = environment.compile("{{ data.name }}", raw=True)
+    assert "l_0_data['name'] if type(l_0_data) is dict" in source
+    assert "environment.getattr((undefined(name='data') if l_0_data is missing" in source
 
 
 INLINE_IF_CASES = [

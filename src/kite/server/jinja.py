@@ -80,23 +80,24 @@ class KiteCodeGenerator(CodeGenerator):
     # lookup costs, and a page of 50 rows makes hundreds of them.
     @optimizeconst
     def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
-        inline = (
-            isinstance(node.node, nodes.Name)
-            and not self.environment.is_async
-            and type(self.environment).getattr is KiteEnvironment.getattr
-        )
-        if not inline:
+        name = node.node
+        plain = not self.environment.is_async
+        plain = plain and type(self.environment).getattr is KiteEnvironment.getattr
+        if not (plain and isinstance(name, nodes.Name) and name.ctx == "load"):
             super().visit_Getattr(node, frame)
             return
         self.write("(")
-        name = self._source_of(node.node, frame)
+        # What Jinja writes for the name: its local variable, or (for a name the template
+        # may not have been given) a test of that variable for `missing`.
+        source = self._source_of(name, frame)
+        local = frame.symbols.ref(name.name)
         attribute = repr(node.attr)
-        if name.isidentifier():
-            # A local variable: reading it again costs nothing.
+        if local.isidentifier():
+            # Reading the variable again costs nothing; `missing` is no dict.
             self.write(
-                f"{name}[{attribute}] if type({name}) is dict and {attribute} in {name} else "
+                f"{local}[{attribute}] if type({local}) is dict and {attribute} in {local} else "
             )
-        self.write(f"environment.getattr({name}, {attribute}))")
+        self.write(f"environment.getattr({source}, {attribute}))")
 
     def _source_of(self, node: nodes.Expr, frame: Frame) -> str:
         """The code that visiting `node` writes, returned instead of written."""
