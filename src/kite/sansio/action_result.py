@@ -8,6 +8,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
+from kite.sansio import compact_json
+
 __all__ = [
     "action_name",
     "error_result",
@@ -60,11 +62,7 @@ def _form_quote(text: str) -> str:
 
 
 def _dumps(body: dict[str, Any]) -> bytes:
-    return _ENCODER.encode(body).encode("utf-8")
-
-
-# One encoder for every result: json.dumps with options builds a new one on each call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+    return compact_json.dumps(body).encode("utf-8")
 
 
 def success_result(location: str, data: str | None, extra: dict[str, Any] | None = None) -> bytes:
@@ -91,7 +89,7 @@ def failure_result(
 
 
 _FAILURE = '{"type":"failure","status":%d,"location":%s,"data":%s}'
-# The encoder's own string writer (C), as _ENCODER uses it with ensure_ascii=False.
+# The encoder's own string writer (C), as compact_json uses it.
 _string = json.encoder.encode_basestring
 
 

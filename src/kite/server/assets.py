@@ -11,6 +11,7 @@ from typing import Any
 import rjsmin
 from starlette.responses import Response
 
+from kite.sansio import compact_json
 from kite.server.bundle import bundle_runtime
 
 __all__ = ["RuntimeAssets"]
@@ -78,12 +79,9 @@ class RuntimeAssets:
         if not self.enabled:
             return ""
         # "<" is escaped so that nothing in the data can close the script element.
-        state = _STATE_ENCODER.encode(page_state).replace("<", "\\u003c")
+        state = compact_json.dumps(page_state).replace("<", "\\u003c")
         if token is not None:
             # A token is base64url, which needs no escaping in JSON or HTML; written as is,
             # its two thousand characters skip the JSON encoder's scan.
             state = f'{state[:-1]},"token":"{token}"}}'
         return f'{self._scripts}<script type="application/json" id="kite-page">{state}</script>'
-
-
-_STATE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
