@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -22,7 +23,15 @@ if TYPE_CHECKING:
 
     Model = TypeVar("Model", bound=BaseModel)
 
-__all__ = ["URL", "Locals", "RequestEvent", "Route", "current_event", "get_request_event"]
+__all__ = [
+    "URL",
+    "Locals",
+    "RequestEvent",
+    "Route",
+    "current_event",
+    "get_request_event",
+    "route_of",
+]
 
 _current: contextvars.ContextVar[RequestEvent | None] = contextvars.ContextVar(
     "kite_request_event", default=None
@@ -61,6 +70,11 @@ class Route:
     id: str | None
 
 
+# Frozen, so one instance per route id serves every request (a frozen dataclass is slow to
+# make); bounded, though the ids come from the app's routes.
+route_of = functools.lru_cache(maxsize=1024)(Route)
+
+
 class RequestEvent:
     """Everything a load, action, endpoint or hook knows about the request.
 
@@ -82,7 +96,7 @@ class RequestEvent:
         self.url = url
         self.cookies = cookies
         self.client_address = client_address
-        self.route = Route(route_id)
+        self.route = route_of(route_id)
         self.params: dict[str, str] = params or {}
         self.locals = Locals()
         self.response_headers: dict[str, str] = {}

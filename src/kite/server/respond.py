@@ -21,8 +21,7 @@ from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
 from kite.server.endpoint import call_endpoint
-from kite.server.event import URL, RequestEvent, bind_event, unbind_event
-from kite.server.event import Route as EventRoute
+from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_event
 from kite.server.manifest import Route
 from kite.server.page import handle_page
 from kite.server.security import add_security_headers
@@ -91,7 +90,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         route = None
         if matched is not None:
             route, event.params = matched
-            event.route = EventRoute(route.id)
+            event.route = route_of(route.id)
             event._forms = app.form_contexts.get(route.id)
         response = await _handle(app, event, route)
         return _finish(event, response)
