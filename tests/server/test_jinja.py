@@ -346,3 +346,35 @@ def test_inline_ifs_of_plain_texts_are_not_escaped_at_run_time() -> None:
     assert "escape(" not in source
     source = KiteEnvironment(autoescape=True).compile("{{ '<a>' if x else 'b' }}", raw=True)
     assert "escape(" in source
+
+
+# Names set later in their scope, in loops, macros, blocks, with and call blocks: the
+# variable read in line is always bound, and the outcome (or error) is Jinja's.
+SCOPE_CASES = [
+    "{{ x.a }}{% set x = {'a': 1} %}{{ x.a }}",
+    "{% for i in items %}{{ x.a }}{% set x = i %}{{ x.a }}{% endfor %}",
+    "{% macro m() %}{{ x.a }}{% set x = {'a': 3} %}{{ x.a }}{% endmacro %}{{ m() }}",
+    "{% if false %}{% set x = {'a': 1} %}{% endif %}{{ x.a }}",
+    "{% for i in items %}{% if loop.first %}{% set y = i %}{% endif %}{{ y.a }}{% endfor %}",
+    "{% with x = items[0] %}{{ x.a }}{% endwith %}{{ x.a }}",
+    "{% block b %}{{ x.a }}{% endblock %}",
+    "{% for i in items recursive %}{{ loop.depth }}{{ i.a }}{% endfor %}{{ loop.a }}",
+    "{% set ns = namespace(a=1) %}{{ ns.a }}{% set ns.a = 2 %}{{ ns.a }}",
+    "{% macro box() %}[{{ caller({'a': 5}) }}]{% endmacro %}"
+    "{% call(u) box() %}{{ u.a }}{% endcall %}",
+]
+
+
+@pytest.mark.parametrize("source", SCOPE_CASES)
+def test_lookups_in_every_scope_answer_as_jinjas_own(source: str) -> None:
+    outcomes = []
+    for kind in (KiteEnvironment, jinja2.Environment):
+        environment = kind(autoescape=True)
+        try:
+            rendered = environment.from_string(source).render(
+                items=[{"a": "<1>"}, {"a": 2}], x={"a": "X"}
+            )
+            outcomes.append(rendered)
+        except jinja2.UndefinedError as exc:
+            outcomes.append(f"UndefinedError: {exc}")
+    assert outcomes[0] == outcomes[1]
