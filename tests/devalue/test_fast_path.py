@@ -57,6 +57,11 @@ PLAIN = [
     {"k": [shared, shared, {"deep": [[[]]]}], "again": shared},
     cycle,
     [{"id": i, "title": f"Item {i}", "done": i % 3 == 0, "price": i * 1.25} for i in range(40)],
+    # Flat objects (a form's fields): shared values, 1/True and 0/False kept apart.
+    {"email": "a@b", "incorrect": True, "one": 1, "yes": True, "zero": 0, "no": False},
+    {"none": None, "again": None, "text": "1", "number": 1, "same": "a@b", "a": "a@b"},
+    {"long": "x" * 10_000, "escapes": "</script>\u2028\ud800", "min": -(2**53 - 1)},
+    {f"k{i}": i for i in range(200)},  # longer than the flat path takes
 ]
 
 
@@ -77,6 +82,8 @@ NOT_PLAIN = [
     {1: "a Map"},
     [(1, 2)],
     [[[[]]] * 2],
+    {"flat": "but", "big": 2**53},  # a flat object holding a BigInt
+    {"flat": 1, "then": 2},
 ]
 
 
@@ -122,3 +129,20 @@ json_trees = st.recursive(
 @given(st.lists(json_trees, max_size=4) | st.dictionaries(st.text(max_size=3), json_trees))
 def test_any_json_tree_is_written_as_by_the_general_walk(value: Any) -> None:
     assert devalue.stringify(value) == general(value)
+
+
+flat_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**54), max_value=2**54)
+    | st.sampled_from([0, 1, True, False, "1", "0", "", "<", "%s", "then"])
+    | st.text(max_size=4)
+)
+
+
+@given(
+    st.dictionaries(st.text(max_size=3), flat_leaves, max_size=70),
+    st.sampled_from([1, 2, 3, DEFAULT_MAX_DEPTH]),
+)
+def test_flat_objects_are_written_as_by_the_general_walk(value: Any, max_depth: int) -> None:
+    assert outcome(devalue.stringify, value, max_depth) == general_outcome(value, max_depth)

@@ -205,9 +205,52 @@ class _PlainWriter:
         return "[" + ",".join(refs) + "]"
 
 
+# The leaves `_flat_object` writes; anything else (a float, a container) takes the writer.
+_FLAT_LEAVES: Final = frozenset({str, int, bool, type(None)})
+_FLAT_MOST: Final = 64
+
+
+def _flat_object(value: dict[str, Any]) -> str | None:
+    """The text of a dict whose values are all str, int, bool or None — a form's fields, a
+    failure's data — written without a `_PlainWriter`, which costs more to set up than
+    such a dict costs to write. Slots and references are the writer's: the dict takes
+    slot 0, each distinct value the next one in order. None for any other dict."""
+    if len(value) > _FLAT_MOST:
+        return None
+    for item in value.values():
+        if item.__class__ not in _FLAT_LEAVES:
+            return None
+    template = _TEMPLATES.get(keys := tuple(value)) or _template(keys)
+    pieces: list[str] = []
+    refs: list[str] = []
+    scalars: dict[object, str] = {}  # str and int: never equal to each other
+    consts: dict[object, str] = {}  # True, False, None: kept apart from 1 and 0
+    for item in value.values():
+        cls = item.__class__
+        memo = scalars if cls is str or cls is int else consts
+        ref = memo.get(item)
+        if ref is None:
+            if cls is str:
+                text = encode_json_string(item)
+            elif cls is int:
+                if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                    return None  # a BigInt: the general walk writes it
+                text = int.__repr__(item)
+            else:
+                text = _CONSTANT_TEXT[item]
+            ref = memo[item] = _NUMERALS[len(pieces) + 1]
+            pieces.append(text)
+        refs.append(ref)
+    return finish_output("[" + ",".join([template(tuple(refs)), *pieces]) + "]")
+
+
 def stringify_plain_json(value: dict[str, Any] | list[Any], max_depth: int) -> str:
     """devalue text for a dict or list made only of JSON types; raises `NotPlainJson`
     when the value needs the general walk."""
+    if type(value) is dict and max_depth > 2:
+        text = _flat_object(value)
+        if text is not None:
+            return text
     writer = _PlainWriter(max_depth)
     if writer.max_nesting < 1:
         raise NotPlainJson
