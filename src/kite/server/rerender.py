@@ -41,7 +41,6 @@ def sealed_data(app: Kite, route: Route, token: object) -> list[dict[str, Any]]:
 
 
 async def handle_render_request(app: Kite, event: RequestEvent, route: Route) -> Response:
-
     payload = await _payload(event)
     status = payload.get("status", 200)
     if type(status) is not int or not 200 <= status <= 599 or 300 <= status <= 399:
@@ -77,7 +76,6 @@ async def _check_form_fits(
     """The `form` of a render request comes from the browser, so it can hold what the page's
     templates never expect (a cycle, a set, a string for a dict). When the page renders
     without it, the fault is the request's: 400, not the 500 of a broken page."""
-
     without = await page.render_page(app, event, route, form=None, status=200, known=known)
     if without.status_code < 500:
         raise RequestError(
@@ -119,7 +117,6 @@ async def document_for_result(
 ) -> str | None:
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
-
     known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
     # The loads run for the page the browser shows, as its refresh would: its URL is the
     # result's location, without the action key.
