@@ -84,6 +84,8 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         # Kite reads X-Forwarded-* itself, only from proxy.trusted_hosts in kite.toml.
         "proxy_headers": False,
         "server_header": False,
+        # uvicorn's httptools protocol, writing a response's head and body at once.
+        "http": _http_protocol(),
         "log_level": "info",
         # `kite dev` always logs requests; `kite start` when asked to (--access-log).
         "access_log": getattr(arguments, "access_log", True),
@@ -91,6 +93,15 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         # managers kill it anyway: Docker after 10 s, systemd after 90 s).
         "timeout_graceful_shutdown": getattr(arguments, "graceful_timeout", None),
     }
+
+
+def _http_protocol() -> str:
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        # uvicorn without its `standard` extra: its own pure-Python protocol (h11).
+        return "auto"
+    return "kite.server.protocol:KiteHttpProtocol"
 
 
 def _start(arguments: argparse.Namespace) -> int:
