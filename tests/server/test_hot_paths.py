@@ -16,6 +16,7 @@ from starlette.datastructures import Headers
 from starlette.formparsers import FormParser, MultiPartException
 
 from kite.exceptions import RequestError
+from kite.server import tokens
 from kite.server.body import parse_urlencoded
 from kite.server.load import start_eagerly
 from kite.server.tokens import DataSealer
@@ -94,6 +95,47 @@ def test_tokens_are_base64url_without_padding_and_never_share_a_nonce() -> None:
         nonces.add(base64.urlsafe_b64decode(token + "==")[8:20])
         assert sealer.open(token, FOLDERS)[1]["text"] == "x" * size
     assert len(nonces) == 600
+
+
+def test_the_same_data_gets_the_same_token_for_a_few_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sealer = _sealer()
+    now = 1_800_000_000.0
+    monkeypatch.setattr(tokens.time, "time", lambda: now)
+
+    # marshal marks objects that something else also holds, so the bytes of equal data
+    # can differ with who holds it (pytest's assert does): each seal is made in one place.
+    def seal(*posts: str) -> str:
+        token = sealer.seal(FOLDERS, [{}, {"posts": list(posts)}])
+        assert token is not None
+        return token
+
+    first = seal("a", "b")
+    assert seal("a", "b") == first
+    # Other data, or the same page's data changing back, is sealed anew.
+    other = seal("a", "c")
+    assert other != first
+    again = seal("a", "b")
+    assert again not in (first, other)
+    assert seal("a", "b") == again
+    now += tokens.REUSE_SECONDS
+    later = seal("a", "b")
+    assert later != again
+    assert sealer.open(later, FOLDERS) == [{}, {"posts": ["a", "b"]}]
+
+
+def test_tokens_are_remembered_for_a_bounded_number_of_pages() -> None:
+    sealer = _sealer()
+    first = sealer.seal(["", "page:/0"], [{}, {"n": 0}])
+    for page in range(1, tokens.REUSE_PAGES + 1):
+        sealer.seal(["", f"page:/{page}"], [{}, {"n": page}])
+    assert len(sealer._recent) == tokens.REUSE_PAGES
+    # /0 was the oldest, and is forgotten: its data is sealed again.
+    assert sealer.seal(["", "page:/0"], [{}, {"n": 0}]) != first
+    # A page's own folders are part of what is compared, not only its name.
+    shared = sealer.seal(["", "page:/x"], [{}, {}])
+    assert sealer.seal(["", "app", "page:/x"], [{}, {}, {}]) != shared
 
 
 _PIECES = [b"a", b"b", b"=", b"&", b"%", b"2", b"0", b"+", b"\xc3", b"\xa9", b"%C3%A9", b"%zz"]

@@ -43,6 +43,10 @@ _NONCE_SIZE = 12
 _OVERHEAD = _HEADER.size + _NONCE_SIZE + 16 + 1
 # Workers on several machines may disagree on the time by this much (seconds).
 _CLOCK_SKEW = 60
+# A page whose data has not changed gets the token sealed for it this recently again...
+REUSE_SECONDS = 5
+# ...remembered for this many pages (route ids) at most, the oldest forgotten first.
+REUSE_PAGES = 128
 
 
 def _key(secret: str) -> bytes:
@@ -72,6 +76,8 @@ class DataSealer:
         self.max_age = max_age
         self.reducers = reducers
         self.revivers = revivers
+        # The last token sealed for each page: (plaintext, sealed at, token).
+        self._recent: dict[int, tuple[bytes, int, str]] = {}
 
     def seal(self, folders: list[str], data: list[dict[str, Any]]) -> str | None:
         """The token for the data of these nodes (`folders` names each node: its folder's
@@ -80,7 +86,27 @@ class DataSealer:
         plaintext = self._encode([folders, data])
         if plaintext is None or (len(plaintext) + _OVERHEAD) * 4 // 3 > self.max_size:
             return None
-        header = _HEADER.pack(int(time.time()))
+        now = int(time.time())
+        # By the hash of the page's route id, not the id itself: marshal marks the objects
+        # that something else also references, so holding the id here would change the
+        # bytes of the next seal. (Two ids with one hash share a place; their data differ.)
+        page = hash(folders[-1]) if folders else 0
+        recent = self._recent.get(page)
+        # A busy page whose data is the same for everyone (a list of recent posts) would be
+        # encrypted and encoded again on every view: the same bytes give the same token.
+        # Only equal data shares a token, so it tells its holder nothing they do not have.
+        if recent is not None and recent[0] == plaintext and now - recent[1] < REUSE_SECONDS:
+            return recent[2]
+        token = self._seal_bytes(plaintext, now)
+        if token is None:
+            return None
+        if page not in self._recent and len(self._recent) >= REUSE_PAGES:
+            del self._recent[next(iter(self._recent))]
+        self._recent[page] = (plaintext, now, token)
+        return token
+
+    def _seal_bytes(self, plaintext: bytes, now: int) -> str | None:
+        header = _HEADER.pack(now)
         nonce = os.urandom(_NONCE_SIZE)
         sealed = header + nonce + self._aead.encrypt(nonce, plaintext, header)
         # base64url without padding; str.replace is cheaper than urlsafe_b64encode's
