@@ -139,7 +139,7 @@ def _uvicorn_loop() -> str:
         http = "h11"
     return (
         f"loop={loop}, http={http}; Kite as `kite start` sets it up (no access log, its "
-        "default; uvicorn's httptools protocol writing a response's head and body at once), "
+        "default; uvicorn's httptools protocol with writes batched per turn of the event loop), "
         "the other Python apps with uvicorn's defaults (access log on), as "
         "`uvicorn.run(app)` does"
     )

@@ -17,7 +17,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from kite.cli import _parser, _serve_options
-from kite.server.protocol import KiteHttpProtocol
+from kite.server.protocol import KiteHttpProtocol, WriteBatch
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 BODY = b"<p>hello</p>" * 100
@@ -54,8 +54,8 @@ class RecordingTransport(asyncio.Transport):
 
 
 class Connection:
-    def __init__(self, app: App) -> None:
-        config = Config(app, log_level="critical", lifespan="off")
+    def __init__(self, app: App, **options: Any) -> None:
+        config = Config(app, log_level="critical", lifespan="off", **options)
         config.load()
         self.state = ServerState()
         self.protocol = KiteHttpProtocol(config=config, server_state=self.state, app_state={})
@@ -71,6 +71,8 @@ class Connection:
             await asyncio.sleep(0)
             if not self.state.tasks:
                 break
+        # The writes of the last request's turn go out at the end of the next one.
+        await asyncio.sleep(0)
         return self.transport.writes[already:]
 
 
@@ -247,6 +249,80 @@ def test_a_request_leaves_no_reference_cycle_behind() -> None:
     assert asyncio.run(scenario()) == 0
 
 
+def test_writes_wait_for_the_end_of_the_turn_then_go_out_one_per_connection() -> None:
+    async def scenario() -> None:
+        first, second = Connection(_fixed(b"first")), Connection(_fixed(b"second"))
+        first.protocol.data_received(_get())
+        second.protocol.data_received(_get())
+        await asyncio.sleep(0)  # both requests run in this turn of the loop
+        assert first.transport.writes == second.transport.writes == []
+        await asyncio.sleep(0)  # and their writes go out at its end
+        assert [_head_and_body(written)[1] for written in first.transport.writes] == [b"first"]
+        assert [_head_and_body(written)[1] for written in second.transport.writes] == [b"second"]
+
+    asyncio.run(scenario())
+
+
+def test_a_response_larger_than_the_batch_is_written_while_the_app_runs() -> None:
+    chunk = b"x" * (WriteBatch.max_bytes // 2)
+    written_before_the_app_returned: list[int] = []
+    connection: Connection
+
+    async def large(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(5):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        written_before_the_app_returned.append(sum(map(len, connection.transport.writes)))
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def scenario() -> None:
+        nonlocal connection
+        connection = Connection(large)
+        writes = await connection.send(_get())
+        # Memory held for a turn stays bounded, and flow control sees the bytes in time.
+        assert written_before_the_app_returned[0] >= WriteBatch.max_bytes
+        body = _head_and_body(b"".join(writes))[1]
+        assert body.count(chunk) == 5
+        assert body.endswith(b"0\r\n\r\n")
+
+    asyncio.run(scenario())
+
+
+def test_a_connection_closes_after_being_idle_for_the_keep_alive_timeout() -> None:
+    async def scenario() -> None:
+        connection = Connection(_fixed(), timeout_keep_alive=0.3)
+        for _ in range(4):
+            # Requests 0.15 s apart: never idle for 0.3 s, though open for longer.
+            assert len(await connection.send(_get())) == 1
+            await asyncio.sleep(0.15)
+        assert not connection.transport.closed
+        await asyncio.sleep(0.4)
+        assert connection.transport.closed
+
+    asyncio.run(scenario())
+
+
+def test_a_connection_busy_with_a_slow_request_is_not_closed_as_idle() -> None:
+    async def fast_or_slow(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["path"] == "/slow":
+            await asyncio.sleep(0.6)
+        await _fixed(scope["path"].encode())(scope, receive, send)
+
+    async def scenario() -> None:
+        connection = Connection(fast_or_slow, timeout_keep_alive=0.4)
+        assert len(await connection.send(_get("/fast"))) == 1
+        connection.protocol.data_received(_get("/slow"))
+        # At 0.4 s the timer finds the slow request under way; it is answered at 0.6 s.
+        await asyncio.sleep(0.8)
+        assert _head_and_body(connection.transport.writes[-1])[1] == b"/slow"
+        assert not connection.transport.closed
+        # Idle from 0.6 s on: closed at 1.0 s.
+        await asyncio.sleep(0.5)
+        assert connection.transport.closed
+
+    asyncio.run(scenario())
+
+
 def test_kite_start_serves_with_this_protocol() -> None:
     pytest.importorskip("httptools")
     options = _serve_options(_parser().parse_args(["start", "app"]))
@@ -268,6 +344,26 @@ def test_a_real_server_answers_pipelined_requests_on_one_connection(
             assert chunk, f"the server closed the connection after {received[:300]!r}"
             received += chunk
     assert received.count(b"HTTP/1.1 200 OK") == 3
+
+
+def test_a_real_server_answers_a_client_that_half_closes_after_its_request(
+    served_app: ServeApp,
+) -> None:
+    # The end of the request stream closes the connection on the server's side too: what
+    # the batch holds for it must be written before that, or the answer is lost.
+    server = served_app(APPS / "basics")
+    request = (
+        f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nAccept: text/html\r\n\r\n"
+    ).encode()
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(request)
+            connection.shutdown(socket.SHUT_WR)
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+        assert received.startswith(b"HTTP/1.1 200 OK"), received[:300]
+        assert _complete(received, 1)
 
 
 def _complete(received: bytes, responses: int) -> bool:
