@@ -333,9 +333,7 @@ def test_a_real_server_answers_pipelined_requests_on_one_connection(
     served_app: ServeApp,
 ) -> None:
     server = served_app(APPS / "basics")
-    request = (
-        f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nAccept: text/html\r\n\r\n"
-    ).encode()
+    request = _about(server.port)
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
         connection.sendall(request * 3)
         received = b""
@@ -352,9 +350,7 @@ def test_a_real_server_answers_a_client_that_half_closes_after_its_request(
     # The end of the request stream closes the connection on the server's side too: what
     # the batch holds for it must be written before that, or the answer is lost.
     server = served_app(APPS / "basics")
-    request = (
-        f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nAccept: text/html\r\n\r\n"
-    ).encode()
+    request = _about(server.port)
     for _ in range(20):
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
             connection.sendall(request)
@@ -364,6 +360,10 @@ def test_a_real_server_answers_a_client_that_half_closes_after_its_request(
                 received += chunk
         assert received.startswith(b"HTTP/1.1 200 OK"), received[:300]
         assert _complete(received, 1)
+
+
+def _about(port: int) -> bytes:
+    return f"GET /about HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/html\r\n\r\n".encode()
 
 
 def _complete(received: bytes, responses: int) -> bool:
