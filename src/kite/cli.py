@@ -127,6 +127,12 @@ def _start(arguments: argparse.Namespace) -> int:
         return 0
     os.environ[_APP_DIR_VARIABLE] = str(app_dir)
     os.environ.pop(_DEV_VARIABLE, None)
+    # The workers accept from one listening socket, and libuv (under uvloop) accepts every
+    # connection waiting when it wakes: a burst of new connections, such as a client or a
+    # proxy opening its pool, could all land on one worker while the others wait for a CPU.
+    # One per wake-up lets the other workers take their share. Read by libuv in each
+    # worker, which inherits it; a value of the user's own stays.
+    os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
     if app.settings.secret_key is None:
         # Workers must share the secret that seals data tokens; one made here is inherited.
         import secrets
