@@ -161,6 +161,9 @@ def test_start_with_several_workers_serves(serve_app: ServeApp) -> None:
         assert "<h1>About</h1>" in response.text
 
 
+SINGLE_ACCEPT = "UV_TCP_SINGLE_ACCEPT"
+
+
 @pytest.mark.parametrize(
     ("workers", "already", "expected"), [(2, None, "1"), (1, None, None), (2, "0", "0")]
 )
@@ -175,15 +178,12 @@ def test_several_workers_accept_one_connection_per_wake_up(
     from kite.cli import main
 
     seen: list[str | None] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(os.environ.get(VARIABLE)))
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(os.environ.get(SINGLE_ACCEPT)))
     # What `kite start` sets in its environment, and its SIGTERM handler, stay in this test.
-    environment = {name: value for name, value in os.environ.items() if name != VARIABLE}
+    environment = {name: value for name, value in os.environ.items() if name != SINGLE_ACCEPT}
     if already is not None:
-        environment[VARIABLE] = already
+        environment[SINGLE_ACCEPT] = already
     monkeypatch.setattr(os, "environ", environment)
     monkeypatch.setattr(signal, "signal", lambda *arguments: None)
     assert main(["start", str(APPS / "basics"), "--workers", str(workers)]) == 0
     assert seen == [expected]
-
-
-VARIABLE = "UV_TCP_SINGLE_ACCEPT"
