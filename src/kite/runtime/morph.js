@@ -9,7 +9,8 @@
 //
 // Form controls keep what the user typed unless the server's markup for them changed (their
 // `value`/`checked`/`selected` attribute, or a textarea's text); `open` on <details> and
-// <dialog> likewise follows the server only when the server changed it.
+// <dialog> likewise follows the server only when the server changed it. An element with
+// `data-kite-keep` (and its subtree) is the page script's: it stays as it is, where it is.
 
 import { recordOpen, recordServerState } from './baseline.js';
 import {
@@ -34,6 +35,7 @@ export { recordServerState };
 
 const ELEMENT = 1;
 const LOOKAHEAD = 10;
+const KEEP = 'data-kite-keep';
 const SCRIPT_TYPES = new Set(['', 'module', 'text/javascript', 'application/javascript', 'text/ecmascript']);
 
 /**
@@ -185,6 +187,8 @@ function morphNode(node, wanted, context) {
     if (node.nodeValue !== wanted.nodeValue) node.nodeValue = wanted.nodeValue;
     return;
   }
+  // The page's script owns this element and everything in it: left as that script left it.
+  if (hasAttribute(node, KEEP)) return;
   switch (localName(node)) {
     case 'script':
       return morphScript(node, wanted, context);
