@@ -156,14 +156,21 @@ function findMatch(cursor, wanted) {
     return null;
   }
   if (similar(cursor, wanted)) return cursor;
+  // A kept element is an anchor: what is new goes before it, it is never skipped over.
+  if (isKept(cursor)) return null;
   // `wanted` is new if what follows it matches here; else old nodes may have gone.
   const after = nextSibling(wanted);
   if (after && similar(cursor, after)) return null;
   let node = nextSibling(cursor);
   for (let steps = 0; node && steps < LOOKAHEAD; steps += 1, node = nextSibling(node)) {
     if (similar(node, wanted)) return node;
+    if (isKept(node)) break;
   }
   return null;
+}
+
+function isKept(node) {
+  return nodeType(node) === ELEMENT && hasAttribute(node, KEEP);
 }
 
 function similar(a, b) {
@@ -173,6 +180,8 @@ function similar(a, b) {
   const tag = localName(a);
   if (tag !== localName(b) || a.namespaceURI !== b.namespaceURI) return false;
   if ((getAttribute(a, 'id') ?? '') !== (getAttribute(b, 'id') ?? '')) return false;
+  // A kept element only ever stands for the server's kept element, never for a neighbour.
+  if (isKept(a) !== isKept(b)) return false;
   if (tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button') {
     if (getAttribute(a, 'name') !== getAttribute(b, 'name')) return false;
     if (tag === 'input' && (getAttribute(a, 'type') ?? 'text') !== (getAttribute(b, 'type') ?? 'text')) {
@@ -188,7 +197,7 @@ function morphNode(node, wanted, context) {
     return;
   }
   // The page's script owns this element and everything in it: left as that script left it.
-  if (hasAttribute(node, KEEP)) return;
+  if (isKept(node)) return;
   switch (localName(node)) {
     case 'script':
       return morphScript(node, wanted, context);

@@ -261,11 +261,9 @@ function stayFocus(place) {
   if (focusAutofocus() || place === null) return;
   let { element } = place;
   if (!element.isConnected) {
-    element = place.id
-      ? document.getElementById(place.id)
-      : [...document.body.querySelectorAll(place.tag)].find(
-          (other) => other.getAttribute('name') === place.name && other.getAttribute('value') === place.value,
-        );
+    const twin = (other) => other.getAttribute('name') === place.name && other.getAttribute('value') === place.value;
+    element =
+      (place.id && document.getElementById(place.id)) || [...document.body.querySelectorAll(place.tag)].find(twin);
   }
   if (element && document.activeElement !== element) element.focus({ preventScroll: true });
 }
