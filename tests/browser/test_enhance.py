@@ -221,11 +221,8 @@ def test_t22_error_renders_the_error_page_in_place(js_page: Page, app: Server) -
     )
     expect(js_page).to_have_url(app.url + "/actions/enhance")
     assert still_same_document(js_page)
-    # The action, then a render request for this page with the error.
-    assert [(r.method, r.url) for r in requests] == [
-        ("POST", app.url + "/actions/enhance?/error"),
-        ("POST", app.url + "/actions/enhance"),
-    ]
+    # One round trip: the action's response brought the error page (issue 17 item 1).
+    assert [(r.method, r.url) for r in requests] == [("POST", app.url + "/actions/enhance?/error")]
     assert js_page.evaluate("import('/_kite/state.js').then(m => m.page.status)") == 400
 
 

@@ -44,6 +44,18 @@ def test_a_custom_callback_calling_update_is_one_round_trip(js_page: Page, app: 
     assert [(r.method, r.url) for r in requests] == [("POST", app.url + "/keys?/update")] * 2
 
 
+def test_an_error_is_one_round_trip(js_page: Page, app: Server) -> None:
+    open_page(js_page, app.url + "/keys")
+    requests = record_requests(js_page)
+    js_page.click("button.key-what")  # the action raises error(418): update() shows it
+    expect(js_page.locator("h1")).to_have_text("418")
+    expect(js_page.locator("#message")).to_have_text("No such key")
+    expect(js_page).to_have_url(app.url + "/keys")
+    assert [(r.method, r.url) for r in requests] == [("POST", app.url + "/keys?/update")]
+    script = "import('/_kite/state.js').then(m => [m.page.status, m.page.error.message])"
+    assert js_page.evaluate(script) == [418, "No such key"]
+
+
 def test_apply_action_of_a_submission_is_one_round_trip(js_page: Page, app: Server) -> None:
     open_page(js_page, app.url + "/keys")
     requests = record_requests(js_page)

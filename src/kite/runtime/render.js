@@ -109,7 +109,7 @@ export async function renderRequest(url, payload, options = {}) {
  * place, or as the page at `url` with a history entry pushed (a result of another page).
  *
  * @param {string} html
- * @param {ShowOptions & {url?: string | URL}} options
+ * @param {ShowOptions & {url?: string | URL, status?: number}} options
  */
 export function showDocument(html, options) {
   const { since, history = 'none' } = options;
@@ -117,7 +117,9 @@ export function showDocument(html, options) {
   if (history === 'push') shared.navigation += 1;
   const next = parseDocument(html);
   const url = new URL(options.url ?? location.href, location.href);
-  show(next, readPageState(next), 200, { ...options, url });
+  // The page JSON says its status; a page without it (the plain fallback error page) has
+  // the result's.
+  show(next, readPageState(next), options.status ?? 200, { ...options, url });
 }
 
 function parseDocument(html) {

@@ -33,7 +33,7 @@ export async function defaultUpdate(result, options = {}, { form, since, include
     const options = elsewhere
       ? { history: 'push', url: result.location, scroll: 'top', focus: 'reset' }
       : { focus: result.type === 'failure' ? 'invalid' : 'stay' };
-    showDocument(document, { ...options, since, form, result });
+    showDocument(document, { ...options, since, form, result, status: result.status });
     return;
   }
   if (elsewhere) {
@@ -45,7 +45,8 @@ export async function defaultUpdate(result, options = {}, { form, since, include
 
 /**
  * The page the action's response brought, if showing it is right: it was rendered as
- * `refresh` asks (loads run after a success, not after a failure), and no other page was
+ * `refresh` asks (loads run after a success, not after a failure; an error page either
+ * way), and no other page was
  * swapped in since the action was sent — that one may show newer data than this one, which
  * must never come back (then a render request asks for the page again, from current data).
  *
@@ -56,6 +57,8 @@ export async function defaultUpdate(result, options = {}, { form, since, include
  */
 export function usableDocument(result, included, refresh) {
   if (included.document === null || included.swaps !== shared.swaps) return null;
+  // An error page is the same whichever way the loads would have run.
+  if (result.type === 'error') return included.document;
   return refresh === (result.type === 'success') ? included.document : null;
 }
 
@@ -71,7 +74,8 @@ export async function applyResult(result, { since, form, included }) {
   const here = included && isCurrentLocation(result.location, location.href);
   const document = here ? usableDocument(result, included, result.type === 'success') : null;
   if (document !== null) {
-    showDocument(document, { focus: result.type === 'failure' ? 'invalid' : 'stay', since, form, result });
+    const focus = result.type === 'failure' ? 'invalid' : 'stay';
+    showDocument(document, { focus, since, form, result, status: result.status });
     return;
   }
   await showResult(result, location.href, false, { history: 'none', since, form });

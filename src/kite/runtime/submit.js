@@ -85,14 +85,15 @@ async function handleSubmit(form, submit, event) {
     if (shared.current.dev) (await import('./dev.js')).checkFiles(formData, enctype);
     await previous;
     if (controller.signal.aborted) return;
+    // Preloaded when the page went idle; a submission made before that fetches it alongside
+    // the action request, never after it.
+    const results = import('./results.js');
     const sent = await send(action, formData, enctype, controller.signal);
     if (sent === null) return; // aborted: no callback
     const { result } = sent;
     shared.included.set(result, sent);
     const update = (options) => {
-      const done = import('./results.js').then((results) =>
-        results.defaultUpdate(result, options, { form, since, included: sent }),
-      );
+      const done = results.then((module) => module.defaultUpdate(result, options, { form, since, included: sent }));
       updates.push(done);
       return done;
     };

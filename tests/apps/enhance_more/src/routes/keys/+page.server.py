@@ -3,7 +3,7 @@ key must reach the server, in order, with the cookie the key before it left."""
 
 import asyncio
 
-from kite import fail
+from kite import error, fail
 
 COOKIE = "typed"
 
@@ -23,6 +23,8 @@ async def update(event):
     await asyncio.sleep(0.2)
     if key == "!":
         return fail(400, {"badGuess": True})
+    if key == "?":
+        error(418, "No such key")
     event.cookies.set(COOKIE, typed(event) + key, path="/keys", secure=False)
     return {"last": key}
 
