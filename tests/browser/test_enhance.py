@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from support import APPS
 from support.runtime import mark_document, open_page, record_requests, still_same_document
 from support.servers import ServeApp, Server
@@ -476,10 +476,20 @@ def test_n14_success_without_data_has_status_204(js_page: Page, app: Server) -> 
 def test_aria_busy_and_default_form_ignores_a_second_submit(js_page: Page, app: Server) -> None:
     open_page(js_page, app.url + RUNTIME)
     requests = record_requests(js_page)
+    held: list[Route] = []
+
+    def keep(route: Route) -> None:
+        held.append(route)
+
+    js_page.route(re.compile(r"\?/slow$"), keep)
     form = js_page.locator("form.slow")
     js_page.click("button.slow")
     expect(form).to_have_attribute("aria-busy", "true")
-    js_page.click("button.slow")  # while the first is in flight: ignored
+    js_page.click("button.slow")  # the same again while the first is in flight: ignored
+    while not held:
+        js_page.wait_for_timeout(20)
+    held.pop().continue_()
+    js_page.unroute(re.compile(r"\?/slow$"), keep)
     expect(form).not_to_have_attribute("aria-busy", "true")
     assert [r.url for r in requests].count(app.url + RUNTIME + "?/slow") == 1
     js_page.click("button.slow")  # once it is done, a new one goes out

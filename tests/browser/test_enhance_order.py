@@ -6,7 +6,7 @@ swapped in over it."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, Request, Route, expect
 from support import APPS
 from support.runtime import open_page, record_requests
 from support.servers import ServeApp, Server
@@ -90,34 +90,53 @@ def set_delay(page: Page, form: str, seconds: float) -> None:
     )
 
 
+def hold(page: Page, suffix: str) -> list[Route]:
+    """Requests whose URL ends with `suffix` wait until the test continues them."""
+    held: list[Route] = []
+
+    def keep(route: Route) -> None:
+        held.append(route)
+
+    page.route(lambda url: url.endswith(suffix), keep)
+    return held
+
+
+def release(page: Page, held: list[Route]) -> None:
+    while not held:  # the browser has sent it; the handler runs while Playwright waits
+        page.wait_for_timeout(20)
+    held.pop().continue_()
+
+
 def test_failure_answered_after_a_success_does_not_bring_back_deleted_data(
     js_page: Page, app: Server
 ) -> None:
     """The issue's repro: delete X, then submit a duplicate; the failure, rendered from the
     page's data as it was before the delete, arrives last."""
     open_page(js_page, app.url + "/todos")
-    set_delay(js_page, "form.delete", 0.3)
-    set_delay(js_page, "form.create", 0.9)
     js_page.fill("input.title", "Y")
+    held = hold(js_page, "?/create")
     requests = record_requests(js_page)
     click_all(js_page, ["button.delete-X", "button.add"])
+    expect(js_page.locator("#todo-X")).to_have_count(0)  # the delete is shown
+    release(js_page, held)  # the duplicate, sent with the token from before the delete
     expect(js_page.locator("p.error")).to_have_text("You already have that todo")
-    expect(js_page.locator("li.todo")).to_have_count(2)
-    expect(js_page.locator("#todo-X")).to_have_count(0)
+    expect(js_page.locator("form.create")).not_to_have_attribute("aria-busy", "true")
+    expect(js_page.locator("li.todo span.name")).to_have_text(["Y", "Z"])
     # The failure came back after the page had changed: its page was asked for again.
     assert [r.method for r in requests] == ["POST", "POST", "POST"]
     assert requests[2].headers["x-kite-render"] == "1"
 
 
-def test_success_answered_after_a_failure_shows_both(js_page: Page, app: Server) -> None:
+def test_success_answered_after_a_failure_shows_the_success(js_page: Page, app: Server) -> None:
     open_page(js_page, app.url + "/todos")
-    set_delay(js_page, "form.create", 0.2)
-    set_delay(js_page, "form.delete", 0.8)
     js_page.fill("input.title", "Y")
+    held = hold(js_page, "?/delete")
     click_all(js_page, ["button.add", "button.delete-X"])
     expect(js_page.locator("p.error")).to_have_text("You already have that todo")
+    release(js_page, held)
     expect(js_page.locator("#todo-X")).to_have_count(0)
-    expect(js_page.locator("li.todo")).to_have_count(2)
+    expect(js_page.locator("form[aria-busy]")).to_have_count(0)
+    expect(js_page.locator("li.todo span.name")).to_have_text(["Y", "Z"])
 
 
 def test_two_forms_at_once_both_show(js_page: Page, app: Server) -> None:

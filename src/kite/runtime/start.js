@@ -57,11 +57,21 @@ async function start() {
   (globalThis.requestIdleCallback ?? setTimeout)(preload);
 }
 
+// Every module by name, all at once: imported one by one through their own imports, each
+// level would cost a round trip of its own.
 function preload() {
   const ignore = () => undefined;
-  import('./results.js').catch(ignore);
-  import('./stringify.js').catch(ignore);
-  links().catch(ignore);
+  for (const module of [
+    import('./results.js'),
+    import('./render.js'),
+    import('./morph.js'),
+    import('./failure.js'),
+    import('./navigation.js'),
+    import('./stringify.js'),
+    links(),
+  ]) {
+    module.catch(ignore);
+  }
   if (shared.current.dev) import('./dev.js').catch(ignore);
 }
 
