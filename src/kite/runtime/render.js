@@ -117,9 +117,13 @@ export function showDocument(html, options) {
   if (history === 'push') shared.navigation += 1;
   const next = parseDocument(html);
   const url = new URL(options.url ?? location.href, location.href);
+  const state = readPageState(next);
+  // Another page without the runtime (`csr = False`) must work natively: load it.
+  if (state === null && history === 'push') return fullLoad(url, history);
   // The page JSON says its status; a page without it (the plain fallback error page) has
   // the result's.
-  show(next, readPageState(next), options.status ?? 200, { ...options, url });
+  show(next, state, options.status ?? 200, { ...options, url });
+  return undefined;
 }
 
 function parseDocument(html) {
