@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.metadata
+import importlib.util
+import logging
 import os
 import signal
 import sys
@@ -85,7 +89,7 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         "proxy_headers": False,
         "server_header": False,
         # uvicorn's httptools protocol, writing a response's head and body at once.
-        "http": _http_protocol(),
+        "http": http_protocol(),
         "log_level": "info",
         # `kite dev` always logs requests; `kite start` when asked to (--access-log).
         "access_log": getattr(arguments, "access_log", True),
@@ -95,13 +99,32 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _http_protocol() -> str:
-    try:
-        import httptools  # noqa: F401
-    except ImportError:
-        # uvicorn without its `standard` extra: its own pure-Python protocol (h11).
+def http_protocol() -> type[asyncio.Protocol] | str:
+    """Kite's HTTP protocol when the installed uvicorn has what it builds on, else uvicorn's
+    own: its httptools protocol, or h11 without httptools (uvicorn without `standard`)."""
+    if importlib.util.find_spec("httptools") is None:
         return "auto"
-    return "kite.server.protocol:KiteHttpProtocol"
+    # Imported here: the module imports httptools, which uvicorn's `standard` extra brings.
+    from kite.server.protocol import KiteHttpProtocol, missing_features
+
+    missing = missing_features()
+    if missing:
+        logging.getLogger("kite").warning(
+            "the installed uvicorn %s lacks %s, which Kite's HTTP protocol builds on; "
+            "serving with uvicorn's own httptools protocol (correct, but each response is "
+            "written on its own: see docs/architecture.md)",
+            _version("uvicorn"),
+            ", ".join(missing),
+        )
+        return "httptools"
+    return KiteHttpProtocol
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
 
 
 def _start(arguments: argparse.Namespace) -> int:

@@ -326,7 +326,7 @@ def test_a_connection_busy_with_a_slow_request_is_not_closed_as_idle() -> None:
 def test_kite_start_serves_with_this_protocol() -> None:
     pytest.importorskip("httptools")
     options = _serve_options(_parser().parse_args(["start", "app"]))
-    assert options["http"] == "kite.server.protocol:KiteHttpProtocol"
+    assert options["http"] is KiteHttpProtocol
 
 
 def test_a_real_server_answers_pipelined_requests_on_one_connection(
