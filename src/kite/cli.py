@@ -218,7 +218,7 @@ def _routes(app_dir: Path) -> int:
     from kite.config import load_settings
     from kite.server.app import Kite
 
-    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()))
+    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()), prerendered=False)
     rows = [("ROUTE", "KIND", "METHODS", "FILES")]
     for route in app.manifest.routes:
         kinds = []

@@ -105,6 +105,8 @@ def test_dynamic_pages_still_run_their_loads(server: Server, load_log: Path) -> 
     body = server.client.get("/").text
     assert '<p id="mark">start</p>' in body
     assert loads_run(load_log) == [*before, "layout"]
+    # Nothing changed since the build: no warning that it is out of date.
+    assert "out of date" not in server.log()
 
 
 def test_a_prerender_true_url_the_build_did_not_write_is_404(
@@ -173,6 +175,18 @@ def test_without_a_build_prerender_pages_render_on_request(tmp_path: Path) -> No
         assert '<p id="mark">start</p>' in body
         assert "have prerender = True, but" in s.log()
         assert "Run `kite build` to prerender them" in s.log()
+
+
+def test_kite_start_warns_when_src_changed_after_the_build(tmp_path: Path) -> None:
+    app = copy_app(APPS / "page_options", tmp_path / "app")
+    assert kite_build(app).returncode == 0
+    (app / "src" / "routes" / "about" / "+page.html").write_text("<h1>Changed</h1>")
+    port = free_port()
+    log = tmp_path / "server.log"
+    with running_server(kite_command(app, port=port), port=port, log_path=log) as s:
+        assert "prerendered pages may be out of date. Run `kite build` again." in s.log()
+        # Still the build's page until it is built again.
+        assert '<h1 id="title">About</h1>' in s.client.get("/about").text
 
 
 def make_app(root: Path, files: dict[str, str]) -> Path:

@@ -87,7 +87,13 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
             query = scope.get("query_string", b"").decode("latin-1")
             location = root + normalized + (f"?{query}" if query else "")
             return RedirectResponse(location, status_code=308)
-    if matched is not None and method in ("GET", "HEAD") and app.prerendered.pages:
+    if (
+        matched is not None
+        and method in ("GET", "HEAD")
+        and app.prerendered.pages
+        # Beside a +server.py the Accept header decides, which needs the whole pipeline.
+        and matched[0].endpoint is None
+    ):
         prerendered = app.prerendered.response(path)
         if prerendered is not None:
             return add_security_headers(prerendered, app.settings.security_raw_headers)
