@@ -173,3 +173,21 @@ def test_the_output_folder_is_a_setting(tmp_path: Path) -> None:
     result = kite_build(app)
     assert result.returncode == 0, result.stderr
     assert (app / "public" / "index.html").is_file()
+
+
+def test_handle_may_read_cookies_while_the_build_runs(tmp_path: Path) -> None:
+    """As in SvelteKit, `handle` runs for the build's requests (with no cookies); only the
+    loads of a prerendered page may not depend on the visitor."""
+    files = {
+        "src/hooks.server.py": (
+            "async def handle(event, resolve):\n"
+            "    event.locals.user = event.cookies.get('session')\n"
+            "    return await resolve(event)\n"
+        ),
+        "src/routes/+page.server.py": "prerender = True\n\ndef load(event):\n    return {'n': 1}\n",
+        "src/routes/+page.html": "<h1>home {{ data.n }}</h1>",
+    }
+    app = make_app(tmp_path / "app", files)
+    result = kite_build(app)
+    assert result.returncode == 0, result.stderr
+    assert "<h1>home 1</h1>" in (app / "build" / "index.html").read_text()
