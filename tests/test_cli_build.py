@@ -191,3 +191,13 @@ def test_handle_may_read_cookies_while_the_build_runs(tmp_path: Path) -> None:
     result = kite_build(app)
     assert result.returncode == 0, result.stderr
     assert "<h1>home 1</h1>" in (app / "build" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("output", ["static", "static/out", "..", "src/x"])
+def test_the_output_folder_cannot_overlap_the_app(tmp_path: Path, output: str) -> None:
+    files = {"kite.toml": f'[build]\noutput = "{output}"\n', "static/logo.txt": "logo"}
+    app = make_app(tmp_path / "app", files)
+    result = kite_build(app)
+    assert result.returncode == 1
+    assert "would overlap the app's src/ or static/" in result.stderr
+    assert (app / "static" / "logo.txt").read_text() == "logo"

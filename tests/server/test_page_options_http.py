@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import APPS
 from support.building import copy_app, kite_build
-from support.servers import Server, free_port, kite_command, running_server
+from support.servers import ServeApp, Server, free_port, kite_command, running_server
 
 from kite.exceptions import KiteError
 from kite.server.app import create_app
@@ -175,6 +175,11 @@ def test_without_a_build_prerender_pages_render_on_request(tmp_path: Path) -> No
         assert '<p id="mark">start</p>' in body
         assert "have prerender = True, but" in s.log()
         assert "Run `kite build` to prerender them" in s.log()
+
+
+def test_kite_dev_renders_prerender_pages_on_each_request(built: Path, serve_app: ServeApp) -> None:
+    server = serve_app(built, dev=True, env={"RENDER_MARK": "dev"})
+    assert '<p id="mark">dev</p>' in server.client.get("/about").text
 
 
 def test_kite_start_warns_when_src_changed_after_the_build(tmp_path: Path) -> None:

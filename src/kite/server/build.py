@@ -70,8 +70,14 @@ async def build(app_dir: Path) -> BuildResult:
 
 def _check_output(app_dir: Path, output: Path) -> None:
     """The folder is emptied before each build: only one kite build wrote may be."""
-    if output == app_dir or output in app_dir.parents or (app_dir / "src").is_relative_to(output):
-        raise KiteError(f"build.output ({output}) would hold the app itself; name a new folder")
+    own = [app_dir / "src", app_dir / "static"]
+    if output in app_dir.parents or any(
+        folder.is_relative_to(output) or output.is_relative_to(folder) for folder in own
+    ):
+        raise KiteError(
+            f"build.output ({output}) would overlap the app's src/ or static/; name a folder "
+            "of its own, such as build"
+        )
     if output.exists() and not output.is_dir():
         raise KiteError(f"{output} is a file; build.output must name a folder")
     if output.is_dir() and any(output.iterdir()) and not (output / BUILD_MANIFEST).is_file():
