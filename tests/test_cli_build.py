@@ -201,3 +201,14 @@ def test_the_output_folder_cannot_overlap_the_app(tmp_path: Path, output: str) -
     assert result.returncode == 1
     assert "would overlap the app's src/ or static/" in result.stderr
     assert (app / "static" / "logo.txt").read_text() == "logo"
+
+
+@pytest.mark.parametrize(
+    "toml", ["[build]\noutput = 3\n", '[build]\noutput = ""\n', "[build]\nout = 'x'\n"]
+)
+def test_a_bad_output_setting_names_kite_toml(tmp_path: Path, toml: str) -> None:
+    app = make_app(tmp_path / "app", {"kite.toml": toml})
+    result = kite_build(app)
+    assert result.returncode == 1
+    assert f"{app / 'kite.toml'}: " in result.stderr
+    assert "build.out" in result.stderr
