@@ -1,4 +1,4 @@
-"""The `kite` command: new, dev, start, routes."""
+"""The `kite` command: new, dev, start, build, routes."""
 
 from __future__ import annotations
 
@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="SECONDS",
                 help="on SIGTERM, how long requests in flight may take to finish (default 30)",
             )
+    build = commands.add_parser(
+        "build", help="prerender pages and write them with static/ and the runtime"
+    )
+    build.add_argument("dir", nargs="?", default=".")
     routes = commands.add_parser("routes", help="print the route table")
     routes.add_argument("dir", nargs="?", default=".")
     return parser
@@ -73,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if arguments.command == "routes":
             return _routes(Path(arguments.dir))
+        if arguments.command == "build":
+            return _build(Path(arguments.dir))
         if arguments.command == "dev":
             return _dev(arguments)
         return _start(arguments)
@@ -193,11 +199,26 @@ def _dev(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _build(app_dir: Path) -> int:
+    import asyncio
+    import logging
+
+    from kite.server.build import build
+
+    # Errors of loads and templates are logged by the app as they happen; shown here.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    result = asyncio.run(build(app_dir))
+    for url, name in sorted(result.pages.items()):
+        print(f"  {url}  ->  {name}")
+    print(f"Prerendered {len(result.pages)} page(s) into {result.output}")
+    return 0
+
+
 def _routes(app_dir: Path) -> int:
     from kite.config import load_settings
     from kite.server.app import Kite
 
-    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()))
+    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()), prerendered=False)
     rows = [("ROUTE", "KIND", "METHODS", "FILES")]
     for route in app.manifest.routes:
         kinds = []
