@@ -90,3 +90,9 @@ def test_exported_names() -> None:
         "NotAnActionResult",
         "Response",
     ]
+
+
+@pytest.mark.parametrize("value", [3, None, ["a", 1], b"bytes"])
+def test_a_form_value_that_is_not_text_is_refused(value: object) -> None:
+    with pytest.raises(TypeError, match="form field 'n' must be a str or a list of str"):
+        action_request("/p", None, "http://localhost", {"n": value}, None, None, enhanced=False)

@@ -17,6 +17,14 @@ client for the app the tests live in, with no set-up code. Needs `httpx`. See
 docs/testing.md.
 """
 
+try:
+    import httpx  # noqa: F401
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        "kite.testing sends its requests with httpx, which is not installed: pip install httpx",
+        name=exc.name,
+    ) from exc
+
 from kite.testing._async import AsyncClient
 from kite.testing._lifespan import LifespanError
 from kite.testing._requests import FileValue, FormData, Headers

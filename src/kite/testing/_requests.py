@@ -163,10 +163,13 @@ def action_url(path: str, name: str | None) -> str:
 def _fields(data: FormData | None) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for name, value in (data or {}).items():
-        if isinstance(value, str):
-            pairs.append((name, value))
-        else:
-            pairs.extend((name, item) for item in value)
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+            raise TypeError(
+                f"form field {name!r} must be a str or a list of str, as a browser sends "
+                f"text, not {value!r}; write str({value!r}) for a number"
+            )
+        pairs.extend((name, item) for item in values)
     return pairs
 
 
