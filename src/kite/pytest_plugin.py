@@ -6,12 +6,12 @@ Installed with Kite (entry point `pytest11`), so pytest loads it by itself::
     def test_home(client):
         assert client.get("/").status_code == 200
 
-The app is the nearest folder with a `kite.toml` (or a `src/routes/` folder), looking from
-pytest's rootdir upwards and then from the current directory upwards; the `kite_app` ini
-option names it instead (relative to the ini file). Each test gets a new app and client, so
-a fixture that sets environment variables (`monkeypatch.setenv`) before them takes effect.
-A `conftest.py` fixture of the same name replaces any of these (`app`, `client`,
-`kite_app_dir`). See docs/testing.md.
+The app is the nearest folder with a `kite.toml` (or a `src/routes/` folder), looking up
+from the test file's folder, then from pytest's rootdir, then from the current directory;
+the `kite_app` ini option names it instead (relative to the ini file). Each test gets a new
+app and client, so an autouse fixture that sets environment variables (`monkeypatch.setenv`)
+takes effect. A `conftest.py` fixture of the same name replaces any of these (`app`,
+`client`, `kite_app_dir`). See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def find_app_dir(config: pytest.Config) -> Path:
-    """The app's folder for this test run; raises `pytest.UsageError` naming where it looked."""
+def find_app_dir(config: pytest.Config, near: Path | None = None) -> Path:
+    """The app's folder for a test (in the folder `near`); raises `pytest.UsageError` naming
+    where it looked."""
     configured = str(config.getini(_INI_NAME))
     if configured:
         base = config.inipath.parent if config.inipath else config.rootpath
@@ -54,6 +55,9 @@ def find_app_dir(config: pytest.Config) -> Path:
             )
         return folder
     starts = [config.rootpath.resolve(), Path.cwd().resolve()]
+    if near is not None:
+        # The test's own folder first: tests inside an app find that app wherever pytest runs.
+        starts.insert(0, near.resolve())
     for start in starts:
         for folder in (start, *start.parents):
             if (folder / "kite.toml").is_file() or (folder / "src" / "routes").is_dir():
@@ -67,9 +71,9 @@ def find_app_dir(config: pytest.Config) -> Path:
 
 
 @pytest.fixture
-def kite_app_dir(pytestconfig: pytest.Config) -> Path:
+def kite_app_dir(request: pytest.FixtureRequest) -> Path:
     """The folder of the app under test (see `find_app_dir`)."""
-    return find_app_dir(pytestconfig)
+    return find_app_dir(request.config, request.path.parent)
 
 
 @pytest.fixture

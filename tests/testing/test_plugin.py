@@ -123,3 +123,14 @@ def test_a_project_without_kite_fixtures_is_left_alone(tmp_path: Path) -> None:
     result = run_pytest(tmp_path, "test_plain.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+def test_the_app_is_found_from_the_test_file_wherever_pytest_runs(
+    project: Path, tmp_path: Path
+) -> None:
+    # From outside the app, with no configuration: only the test file's folder leads to it.
+    result = run_pytest(
+        tmp_path, str(project / "tests" / "test_app.py"), "--rootdir", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
