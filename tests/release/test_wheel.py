@@ -64,7 +64,7 @@ def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     run([sys.executable, "-m", "venv", root / "venv"], cwd=root)
     python = root / "venv" / "bin" / "python"
     [wheel] = dist.glob("kite_web-*.whl")
-    run([python, "-m", "pip", "install", "--quiet", f"{wheel}[demo]", "pytest", "httpx"], cwd=root)
+    run([python, "-m", "pip", "install", "--quiet", f"{wheel}[demo,testing]"], cwd=root)
     return root / "venv"
 
 

@@ -35,6 +35,9 @@ __all__ = ["respond"]
 
 logger = logging.getLogger("kite")
 
+# Where the request is kept in its scope, for `respond` to close it after the response.
+_REQUEST_KEY = "kite.request"
+
 
 async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None:
     try:
@@ -43,7 +46,14 @@ async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None
         # Only what happens before an event exists lands here (a path that cannot be decoded).
         response = PlainTextResponse(exc.detail, status_code=exc.status)
         add_security_headers(response, app.settings.security_raw_headers, html_only=False)
-    await response(scope, receive, send)
+    try:
+        await response(scope, receive, send)
+    finally:
+        # Uploaded files are temporary files: close them once the response is sent (a
+        # streamed response may still read one), not whenever they are garbage-collected.
+        request = scope.get(_REQUEST_KEY)
+        if request is not None:
+            await request.close()
 
 
 def _own_path(scope: Scope) -> tuple[str, str]:
@@ -122,6 +132,7 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     raw_path = scope.get("raw_path", b"").decode("ascii") or quote(scope["path"], safe="/%")
     url = URL(f"{scheme}://{host}{raw_path}" + (f"?{query}" if query else ""))
     request = KiteRequest(scope, limit_body(receive, scope, app.settings.body_size_limit))
+    scope[_REQUEST_KEY] = request
     request.form_limits = app.form_limits
     cookies = Cookies(
         request.headers.get("cookie"),
