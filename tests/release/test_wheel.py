@@ -120,5 +120,6 @@ def test_kite_start_serves_the_demos_login_flow(demo: Server) -> None:
         wrong = client.post("/login?/login", data={**account, "password": "not it at all"})
         assert wrong.status_code == 400 and "Incorrect email or password." in wrong.text
         right = client.post("/login?/login", data=account)
-        assert right.status_code == 303
-        assert "ada@example.com" in client.get(right.headers["location"]).text
+        assert right.status_code == 200 and "sessionid=" in right.headers["set-cookie"]
+        todos = client.get("/todos")
+        assert todos.status_code == 200 and "ada@example.com" in todos.text
