@@ -3,6 +3,7 @@ and start of a render, which together are most of what a page costs to render.""
 
 from __future__ import annotations
 
+import posixpath
 from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping
 from io import StringIO
@@ -12,6 +13,8 @@ import jinja2
 import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+
+from kite.server.template_check import TemplateFacts, template_facts
 
 __all__ = ["KiteEnvironment", "escape_output", "render_template"]
 
@@ -73,6 +76,9 @@ class KiteCodeGenerator(CodeGenerator):
             and node.find(nodes.Extends) is None
             and all(include.with_context for include in node.find_all(nodes.Include))
         )
+        if self.name is not None and isinstance(self.environment, KiteEnvironment):
+            # For the start-up check of what this template pulls in (template_check.py).
+            self.environment.template_facts[self.name] = template_facts(node)
         super().visit_Template(node, frame)
 
     # `{{ row.name }}`, `{% if row.done %}`: the key of a plain dict is read in line, and only
@@ -156,6 +162,17 @@ class KiteEnvironment(jinja2.Environment):
 
     template_class = KiteTemplate
     code_generator_class = KiteCodeGenerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template_facts: dict[str, TemplateFacts] = {}
+
+    def join_path(self, template: str, parent: str) -> str:
+        # `{% include "./row.html" %}` names a template beside the one that includes it,
+        # `../x.html` one a folder up; any other name is looked up from the loader's roots.
+        if template.startswith(("./", "../")):
+            return posixpath.normpath(posixpath.join(posixpath.dirname(parent), template))
+        return template
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Every `{{ a.b }}` comes here. Jinja's own way tries getattr() first, which for a
