@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from support import APPS
 from support.servers import ServeApp, Server
@@ -85,7 +86,7 @@ def test_chunked_bodies_meet_the_same_limits(
 
 def _attempt(
     server: Server, name: str, headers: dict[str, str], action: str = "attempt"
-) -> "httpx.Response":  # noqa: F821
+) -> httpx.Response:
     return server.client.post(
         f"/login?/{action}", data={"name": name}, headers={"origin": server.url, **headers}
     )
