@@ -96,6 +96,7 @@ class Kite:
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":
             await _lifespan(receive, send)
+            await self.rate_limiter.store.close()
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
 

@@ -38,6 +38,10 @@ class RateStore(Protocol):
         """Judge one attempt under `key` at `now` (seconds since the epoch), and record it."""
         ...
 
+    async def close(self) -> None:
+        """Close the store's connection (at shutdown); the next attempt opens a new one."""
+        ...
+
 
 def _judge(rate: Rate, stored: str | bytes | None, now: float) -> tuple[str, float, Decision]:
     """The new state to store, when it expires (epoch seconds), and the decision."""
@@ -63,6 +67,9 @@ class MemoryStore:
             self._sweep(now)
         return decision
 
+    async def close(self) -> None:
+        return None
+
     def _sweep(self, now: float) -> None:
         for key in [key for key, (_, expires) in self._keys.items() if expires <= now]:
             del self._keys[key]
@@ -82,6 +89,12 @@ class SQLiteStore:
 
     async def hit(self, key: str, rate: Rate, now: float) -> Decision:
         return await asyncio.to_thread(self._hit, key, rate, now)
+
+    async def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -138,6 +151,12 @@ class PostgresStore:
 
     async def hit(self, key: str, rate: Rate, now: float) -> Decision:
         return await asyncio.to_thread(self._hit, key, rate, now)
+
+    async def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def _connect(self) -> Any:
         import psycopg
@@ -199,6 +218,9 @@ class RedisStore:
         self.url = url
         self._client: Any = redis.asyncio.Redis.from_url(url)
         self._conflict = redis.exceptions.WatchError
+
+    async def close(self) -> None:
+        await self._client.aclose()
 
     async def hit(self, key: str, rate: Rate, now: float) -> Decision:
         name = f"kite:rate:{key}"
