@@ -1,4 +1,5 @@
-"""The demo's login is rate-limited: five attempts a minute per address and email.
+"""The demo's limits: its avatar upload takes bodies up to 1 MB while every other form keeps
+the app's 512K; its login is rate-limited to five attempts a minute per address and email.
 
 Over HTTP with one worker (counters in memory), with `kite start --workers 4` and the
 counters in the app's SQLite database (the sixth wrong password is refused by every one of
@@ -12,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from auth_todos_helpers import APP, html_client, sqlite_env, unique_email
+from auth_todos_helpers import APP, html_client, signed_in, sqlite_env, unique_email
 from support.postgres import PostgresCluster, pg_rows
 from support.servers import ServeApp, Server
 from support.sockets import children_of, holder_of
@@ -49,6 +50,23 @@ def _wrong_login(server: Server, email: str, accept: str = "text/html") -> tuple
         return response.status, body, holder
     finally:
         connection.close()
+
+
+def test_the_avatar_upload_has_its_own_body_limit(serve_app: ServeApp, tmp_path: Path) -> None:
+    server = serve_app(APP, env=sqlite_env(tmp_path / "app.sqlite3"))
+    big = b"\x89PNG\r\n\x1a\n" + b"\x00" * 700_000  # over the app's 512K, under 1M
+    with signed_in(server.url) as (client, _):
+        # The upload reaches the action, which explains its own 200 KB rule...
+        response = client.post(
+            "/account?/upload_avatar", files={"avatar": ("big.png", big, "image/png")}
+        )
+        assert response.status_code == 400
+        assert "is larger than 200 KB" in response.text
+        # ...while the same bytes to another form are refused before its action runs.
+        response = client.post("/todos?/create", data={"text": "x" * 700_000})
+        assert response.status_code == 413
+        assert "<h1>That was too large</h1>" in response.text
+        assert "Forms take up to 512 KB" in response.text
 
 
 def test_the_sixth_wrong_password_is_refused(serve_app: ServeApp, tmp_path: Path) -> None:
