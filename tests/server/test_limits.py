@@ -136,3 +136,17 @@ def test_the_memory_store_forgets_expired_and_surplus_keys() -> None:
 
     assert asyncio.run(run()) == [True] * 5 + [True, False]
     assert len(store._keys) <= 3
+
+
+def test_the_memory_store_forgets_keys_whose_period_has_passed() -> None:
+    rate = Rate(limit=1, period=60, text="1/minute")
+    store = MemoryStore()
+
+    async def run() -> None:
+        await store.hit("old", rate, 0.0)
+        # 499 more attempts under other keys a minute later: the 500th sweeps "old" away.
+        for number in range(499):
+            await store.hit(f"new{number % 3}", rate, 61.0)
+
+    asyncio.run(run())
+    assert set(store._keys) == {"new0", "new1", "new2"}

@@ -63,19 +63,20 @@ class MemoryStore:
         state, decision = decide(rate, state, now)
         self._keys[key] = (state, now + expires_after(rate, state, now))
         self._hits += 1
-        if self._hits % _SWEEP_EVERY == 0 or len(self._keys) > self.max_keys:
-            self._sweep(now)
+        if self._hits % _SWEEP_EVERY == 0:
+            self._forget_expired(now)
+        # Still too many (a flood of distinct keys): forget the least recently used, one
+        # at a time rather than scanning them all on every attempt.
+        while len(self._keys) > self.max_keys:
+            del self._keys[next(iter(self._keys))]
         return decision
 
     async def close(self) -> None:
         return None
 
-    def _sweep(self, now: float) -> None:
+    def _forget_expired(self, now: float) -> None:
         for key in [key for key, (_, expires) in self._keys.items() if expires <= now]:
             del self._keys[key]
-        # Still too many (a flood of distinct keys): forget the least recently used.
-        while len(self._keys) > self.max_keys:
-            del self._keys[next(iter(self._keys))]
 
 
 class SQLiteStore:
