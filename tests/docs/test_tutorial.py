@@ -10,7 +10,9 @@ read: see tutorial_replay.py.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -24,7 +26,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.runtime import mark_document, open_page, still_same_document
 from support.servers import ServeApp, Server, free_port, kite_command, running_server
-from tutorial_replay import TUTORIAL, Step, apply, command_environment, quoted_files, read_steps
+from tutorial_replay import (
+    TUTORIAL,
+    Step,
+    apply,
+    command_environment,
+    quoted_files,
+    read_section,
+    read_steps,
+)
 
 from kite.scaffold import template_root
 
@@ -314,7 +324,8 @@ def test_every_step_of_the_tutorial_runs_and_is_checked(replayed: Replayed) -> N
 
 
 def test_the_finished_apps_own_tests_pass(replayed: Replayed) -> None:
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "/dev/null"]
+    """The tests `kite new` wrote still pass: the tutorial agrees with the scaffold."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull]
     command += ["--rootdir", str(replayed.app), str(replayed.app / "tests")]
     env = command_environment(replayed.app.parent / "unused.sqlite3")
     del env["DATABASE_PATH"]
@@ -322,6 +333,17 @@ def test_the_finished_apps_own_tests_pass(replayed: Replayed) -> None:
         command, cwd=replayed.app, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("kite.testing") is None, reason="kite.testing is not there yet"
+)
+def test_the_test_in_testing_it_passes(replayed: Replayed) -> None:
+    section = read_section(TUTORIAL.read_text(encoding="utf-8"), "Testing it")
+    assert [block.path for block in section.blocks] == ["tests/test_search.py", None]
+    # Its `pytest` runs every test of the app, the new one included.
+    apply(section, replayed.app, command_environment(replayed.app.parent / "unused.sqlite3"))
+    assert (replayed.app / "tests" / "test_search.py").exists()
 
 
 # --- the finished app in a browser, JavaScript on and off ---------------------------------

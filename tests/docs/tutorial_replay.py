@@ -72,6 +72,19 @@ def read_steps(text: str) -> list[Step]:
     return steps
 
 
+def read_section(text: str, title: str) -> Step:
+    """The unnumbered `## title` section, as a step numbered -1."""
+    heading = re.search(rf"^## {re.escape(title)}$", text, re.MULTILINE)
+    assert heading is not None, f"the tutorial has no section {title!r}"
+    following = OTHER_HEADING.search(text, heading.end())
+    end = following.start() if following else len(text)
+    step = Step(-1, title)
+    step.blocks = [
+        parse_block(m.group(1), m.group(2)) for m in BLOCK.finditer(text, heading.end(), end)
+    ]
+    return step
+
+
 def apply(step: Step, cwd: Path, env: Mapping[str, str]) -> Path:
     """Write the step's files and run its commands, in the tutorial's order, starting in `cwd`.
 
