@@ -8,7 +8,8 @@ into it with pip from the copy, no PYTHONPATH. `kite dev` and `kite start` are s
 is started where the page starts it, must answer HTTP, and is stopped again (the PORT
 environment variable, which Kite reads, keeps it off port 8000).
 
-Skipped only while `kite.testing` (which the page's tests use) is not part of Kite.
+That run is skipped only while `kite.testing` (which the page's tests use) is not part of
+Kite. The page's own page, /hello, is also tried in Chromium with JavaScript on and off.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.servers import free_port
+from playwright.sync_api import Page, expect
+from support.runtime import mark_document, open_page, still_same_document
+from support.servers import ServeApp, free_port
 from tutorial_replay import ROOT, parse_block
+
+from kite.scaffold import create_project
 
 PAGE = ROOT / "docs" / "getting-started.md"
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -98,6 +103,48 @@ def fresh_environment(folder: Path) -> dict[str, str]:
     env["PORT"] = str(free_port())
     env["KITE_SERVE_LOG"] = str(folder / "serve.log")
     return env
+
+
+def page_files(text: str) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for match in BLOCK.finditer(text):
+        block = parse_block(match.group(1), match.group(2))
+        if block.path is not None:
+            files[block.path] = block.text
+    return files
+
+
+@pytest.fixture(scope="module")
+def hello_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A `kite new` app with the page's files in it, for the browser."""
+    app = tmp_path_factory.mktemp("getting-started") / "myapp"
+    create_project(app)
+    for path, text in page_files(PAGE.read_text(encoding="utf-8")).items():
+        (app / path).parent.mkdir(parents=True, exist_ok=True)
+        (app / path).write_text(text, encoding="utf-8")
+    return app
+
+
+def test_the_hello_page_with_and_without_javascript(
+    page: Page, page_js: bool, served_app: ServeApp, hello_app: Path
+) -> None:
+    server = served_app(hello_app, env={"DATABASE_PATH": str(hello_app.parent / "db.sqlite3")})
+    if page_js:
+        open_page(page, server.url + "/hello")
+        mark_document(page)
+    else:
+        page.goto(server.url + "/hello")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Say hello")
+    page.get_by_role("button", name="Say hello").click()
+    expect(page.locator("#name-error")).to_have_text("Please tell us your name.")
+    expect(page.get_by_label("Your name")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Your name").fill("Ada")
+    page.get_by_role("button", name="Say hello").click()
+    expect(page.get_by_role("status")).to_have_text("Hello, Ada!")
+    expect(page.locator("#name-error")).to_have_count(0)
+    if page_js:
+        # data-enhance: both answers came without a page load.
+        assert still_same_document(page)
 
 
 def test_the_script_is_what_the_page_says() -> None:
