@@ -23,6 +23,12 @@ from collections.abc import Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No deadline for any property test: how long an example takes depends on how busy the
+# machine is, and tests assert no timings.
+settings.register_profile("kite", deadline=None)
+settings.load_profile("kite")
 
 TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR) not in sys.path:

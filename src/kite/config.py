@@ -22,6 +22,9 @@ max_fields = 1000                   # fields in one urlencoded or multipart body
 max_files = 1000                    # files in one multipart body
 max_part_size = "1M"                # bytes of one multipart field that is not a file
 
+[build]
+output = "build"                    # where `kite build` writes; `kite start` serves its pages
+
 [security.headers]                  # on HTML responses; see kite.server.security
 X-Frame-Options = "DENY"            # a string replaces a default or adds a header
 Referrer-Policy = false             # false removes it
@@ -61,6 +64,7 @@ class Settings:
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
+    build_output: str = "build"
     dev: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     # security_headers encoded once here, not per response.
@@ -79,6 +83,7 @@ _KNOWN = {
     "forms": {"max_fields", "max_files", "max_part_size"},
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
+    "build": {"output"},
 }
 
 
@@ -125,6 +130,7 @@ def load_settings(
             ),
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
+            build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             dev=dev,
         )
     except ValueError as exc:
@@ -172,6 +178,15 @@ def _table(table: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
     value = table.get(key, {})
     if not isinstance(value, dict):
         raise KiteError(f"{path}: 'security.{key}' must be a table: [security.{key}]")
+    return value
+
+
+def _folder(value: Any, path: Path) -> str:
+    if not isinstance(value, str) or not value.strip() or value.strip() in (".", "src"):
+        raise KiteError(
+            f"{path}: 'build.output' must name a folder of its own, such as \"build\", "
+            f"not {value!r} (kite build empties it before writing)"
+        )
     return value
 
 

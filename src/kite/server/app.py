@@ -19,6 +19,7 @@ from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
+from kite.server.prerendered import PrerenderedPages
 from kite.server.render import Renderer
 from kite.server.respond import respond
 from kite.server.static import StaticFiles
@@ -32,7 +33,7 @@ logger = logging.getLogger("kite")
 class Kite:
     """A Kite application: the route manifest, templates, hooks and settings of one app."""
 
-    def __init__(self, app_dir: Path, settings: Settings) -> None:
+    def __init__(self, app_dir: Path, settings: Settings, *, prerendered: bool = True) -> None:
         self.app_dir = app_dir
         self.src = app_dir / "src"
         self.settings = settings
@@ -68,6 +69,14 @@ class Kite:
             revivers=self.revivers,
         )
         self.version = _app_version(self.src, self.assets.version)
+        # What `kite build` prerendered; `kite dev` always renders (docs/page-options.md).
+        self.prerendered = (
+            PrerenderedPages(app_dir / settings.build_output, version=self.version)
+            if prerendered and not self.dev
+            else PrerenderedPages()
+        )
+        if prerendered and not self.dev and not self.prerendered.built:
+            _warn_unbuilt(self.manifest, app_dir / settings.build_output)
         self.origin_scheme = urlsplit(settings.origin).scheme if settings.origin else None
         # What `event.form(Model)` needs to know per route: its `forms` and the message hook.
         self.form_contexts = {
@@ -93,6 +102,17 @@ def _app_version(src: Path, runtime_version: str) -> str:
             stat = (Path(folder) / name).stat()
             digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
+
+
+def _warn_unbuilt(manifest: Manifest, output: Path) -> None:
+    count = sum(route.options.prerender is True for route in manifest.routes)
+    if count:
+        logger.warning(
+            "%d route(s) have prerender = True, but %s holds no build: they are rendered on "
+            "each request. Run `kite build` to prerender them.",
+            count,
+            output,
+        )
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kite.exceptions import KiteError
+from kite.sansio.page_options import PageOptions, resolve_options
 from kite.sansio.routing import (
     RouteIdError,
     RoutePattern,
@@ -25,7 +26,7 @@ from kite.server.modules import (
     load_server_module,
 )
 
-__all__ = ["Folder", "Manifest", "Route", "build_manifest"]
+__all__ = ["Folder", "Manifest", "Route", "build_manifest", "options_of"]
 
 _KNOWN_FILES = {
     "+page.html",
@@ -88,6 +89,19 @@ class Route:
             if module is not None:
                 models.update(module.forms)
         return models
+
+    @functools.cached_property
+    def options(self) -> PageOptions:
+        """The page options in force (docs/page-options.md); an endpoint alone has none."""
+        if not self.has_page:
+            return PageOptions()
+        return options_of(self.folders, self.page_server)
+
+
+def options_of(folders: list[Folder], page: ServerModule | None = None) -> PageOptions:
+    """The options the layouts of `folders` declare, then the page's, the deepest winning."""
+    modules = [folder.layout_server for folder in folders] + [page]
+    return resolve_options(module.options for module in modules if module is not None)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from kite.exceptions import KiteError
+from kite.sansio.page_options import PageOptionError, declared_options
 
 __all__ = [
     "HTTP_METHODS",
@@ -79,6 +80,10 @@ class ServerModule:
     actions: dict[str, Handler] | None = None
     # Typed forms: form id -> pydantic model, as `forms` in templates (docs/typed-forms.md).
     forms: dict[str, Any] = field(default_factory=dict)
+    # Page options it declares (csr, prerender, trailing_slash), see docs/page-options.md.
+    options: dict[str, Any] = field(default_factory=dict)
+    # (pages only) The parameters `kite build` prerenders a route with.
+    entries: Handler | None = None
 
 
 @dataclass
@@ -120,8 +125,9 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
     if "action" in exports and "actions" not in exports:
         raise KiteError(f"{path}: defines 'action' — did you mean 'actions = {{...}}'?")
     forms = _check_forms(path, exports.get("forms", {}))
+    options, entries = _check_page_options(path, exports, is_page=is_page)
     if "actions" not in exports:
-        return ServerModule(path, load=load, forms=forms)
+        return ServerModule(path, load=load, forms=forms, options=options, entries=entries)
     if not is_page:
         raise KiteError(
             f"{path}: a layout cannot have actions. Move 'actions' to the +page.server.py "
@@ -129,7 +135,30 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
             'action="/that/page?/name").'
         )
     actions = _check_actions(path, exports["actions"])
-    return ServerModule(path, load=load, actions=actions, forms=forms)
+    return ServerModule(
+        path, load=load, actions=actions, forms=forms, options=options, entries=entries
+    )
+
+
+def _check_page_options(
+    path: Path, exports: dict[str, Any], *, is_page: bool
+) -> tuple[dict[str, Any], Handler | None]:
+    try:
+        options = declared_options(exports)
+    except PageOptionError as exc:
+        raise KiteError(f"{path}: {exc} (see docs/page-options.md)") from None
+    entries = exports.get("entries")
+    if entries is not None and not callable(entries):
+        raise KiteError(
+            f"{path}: 'entries' must be a function returning the parameters to prerender, "
+            'e.g. def entries(): return [{"slug": "hello"}]'
+        )
+    if entries is not None and not is_page:
+        raise KiteError(
+            f"{path}: 'entries' belongs in the +page.server.py of the route with parameters, "
+            "not in a layout"
+        )
+    return options, entries
 
 
 def _check_forms(path: Path, forms: Any) -> dict[str, Any]:
