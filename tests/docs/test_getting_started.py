@@ -149,7 +149,7 @@ def test_the_hello_page_with_and_without_javascript(
 
 def test_the_script_is_what_the_page_says() -> None:
     script = script_from(PAGE.read_text(encoding="utf-8"))
-    assert "pip install ./kite\n" in script
+    assert "pip install './kite[testing]'\n" in script
     assert "serve_briefly kite dev\n" in script
     assert "cat > tests/test_hello.py <<'KITE_EOF'\nfrom kite.testing import Client\n" in script
     assert script.rstrip().endswith("serve_briefly kite start --workers 2")
