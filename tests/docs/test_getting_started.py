@@ -8,13 +8,11 @@ into it with pip from the copy, no PYTHONPATH. `kite dev` and `kite start` are s
 is started where the page starts it, must answer HTTP, and is stopped again (the PORT
 environment variable, which Kite reads, keeps it off port 8000).
 
-That run is skipped only while `kite.testing` (which the page's tests use) is not part of
-Kite. The page's own page, /hello, is also tried in Chromium with JavaScript on and off.
+The page's own page, /hello, is also tried in Chromium with JavaScript on and off.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shlex
@@ -155,10 +153,6 @@ def test_the_script_is_what_the_page_says() -> None:
     assert script.rstrip().endswith("serve_briefly kite start --workers 2")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("kite.testing") is None,
-    reason="kite.testing, which the page's tests use, is not part of Kite yet",
-)
 def test_every_command_runs_as_written(tmp_path: Path) -> None:
     folder = tmp_path / "work"
     shutil.copytree(ROOT, folder / "kite", ignore=IGNORED, symlinks=True)

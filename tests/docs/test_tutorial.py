@@ -10,7 +10,6 @@ read: see tutorial_replay.py.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -339,9 +338,6 @@ def test_the_finished_apps_own_tests_pass(replayed: Replayed) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("kite.testing") is None, reason="kite.testing is not there yet"
-)
 def test_the_test_in_testing_it_passes(replayed: Replayed) -> None:
     section = read_section(TUTORIAL.read_text(encoding="utf-8"), "Testing it")
     assert [block.path for block in section.blocks] == ["tests/test_search.py", None]
