@@ -304,7 +304,14 @@ def replayed(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Repl
     cwd = root
     done: list[int] = []
     for step in tutorial_steps():
+        paths = [block.path for block in step.blocks if block.path is not None]
+        existed = {path: (cwd / path).exists() for path in paths}
         cwd = apply(step, cwd, env)
+        if step.number == 0:
+            # Its commands make the app first; then it changes a file of kite new's.
+            existed = {path: (cwd / path).exists() for path in paths}
+        written = {path: not before for path, before in existed.items()}
+        assert step.announced == written, f"step {step.number}'s Files line: {written}"
         for path, code in quoted_files(step):
             assert code in (cwd / path).read_text(), f"step {step.number} quotes {path} wrongly"
         with (

@@ -5,7 +5,8 @@ code block whose first line is `# file: PATH` or `{# file: PATH #}` is the whole
 of PATH (that line left out); a `sh` block is commands, run in the app's folder once step 0
 has gone there (a `cd` carries over to the next block). `kite dev` lines are left out: the
 test serves the app itself. A block whose first line is `# PATH, as kite new wrote it` quotes
-that file, and must still be in it.
+that file, and must still be in it. A step's `**Files:**` line names the files it writes,
+"(new)" after those it creates; it must agree with the step's blocks.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ OTHER_HEADING = re.compile(r"^## ", re.MULTILINE)
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 FILE_MARKER = re.compile(r"^(?:# file: (\S+)|\{# file: (\S+) #\})$")
 QUOTE_MARKER = re.compile(r"^# (\S+), as kite new wrote it$")
+FILES_LINE = re.compile(r"^\*\*Files:\*\* ([^;\n]*)", re.MULTILINE)
+ANNOUNCED = re.compile(r"`([^`]+)`( \(new\))?")
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Step:
     number: int
     title: str
     blocks: list[Block] = field(default_factory=list)
+    # The step's `**Files:**` line: each path it says it writes, and whether it says "(new)".
+    announced: dict[str, bool] = field(default_factory=dict)
 
     def blocks_in(self, language: str) -> list[Block]:
         return [block for block in self.blocks if block.language == language]
@@ -68,6 +73,11 @@ def read_steps(text: str) -> list[Step]:
         step.blocks = [
             parse_block(m.group(1), m.group(2)) for m in BLOCK.finditer(text, start, end)
         ]
+        files_line = FILES_LINE.search(text, start, end)
+        if files_line:
+            step.announced = {
+                path: new == " (new)" for path, new in ANNOUNCED.findall(files_line.group(1))
+            }
         steps.append(step)
     return steps
 
