@@ -24,6 +24,7 @@ def test_exported_members_are_pinned() -> None:
         "RequestError",
         "RequestEvent",
         "Sensitive",
+        "Textarea",
         "UploadedFile",
         "create_app",
         "error",

@@ -31,7 +31,7 @@ from kite.exceptions import (
     is_redirect,
     redirect,
 )
-from kite.forms import InvalidForm, Sensitive, UploadedFile, fail_form
+from kite.forms import InvalidForm, Sensitive, Textarea, UploadedFile, fail_form
 from kite.hooks import sequence
 from kite.responses import json, text
 from kite.server.app import create_app
@@ -50,6 +50,7 @@ __all__ = [
     "RequestError",
     "RequestEvent",
     "Sensitive",
+    "Textarea",
     "UploadedFile",
     "create_app",
     "error",

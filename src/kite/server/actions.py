@@ -16,6 +16,7 @@ from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
+from kite.sansio.action_hints import unknown_action_hint
 from kite.sansio.negotiation import media_type, negotiate
 from kite.server.calling import call_user
 from kite.server.errors import PublicError, public_error
@@ -101,14 +102,15 @@ def _select(app: Kite, event: RequestEvent, route: Route) -> Any:
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise _method_not_allowed(route, app.dev)
-    name = _action_name(event.url.query)
-    if name == "default":
+    requested = _action_name(event.url.query)
+    if requested == "default":
         raise RequestError(400, 'Cannot use reserved action name "default"')
-    if name is None:
-        name = "default"
+    name = "default" if requested is None else requested
     action = actions.get(name)
     if action is None:
-        raise RequestError(404, f"No action with name '{name}' found")
+        raise RequestError(
+            404, f"No action with name '{name}' found", hint=_dev_hint(app, route, requested)
+        )
     content_type = event.request.headers.get("content-type")
     if media_type(content_type) not in FORM_TYPES:
         raise RequestError(
@@ -124,6 +126,13 @@ async def _read_body(event: RequestEvent) -> None:
         await event.request.body()
     else:
         await event.request.form()
+
+
+def _dev_hint(app: Kite, route: Route, requested: str | None) -> str | None:
+    if not app.dev or route.page_server is None:
+        return None
+    file = route.page_server.path.relative_to(app.app_dir).as_posix()
+    return unknown_action_hint(requested, list(route.page_server.actions or ()), file)
 
 
 def _method_not_allowed(route: Route, dev: bool) -> RequestError:

@@ -3,19 +3,15 @@ what they export so that mistakes are reported at start-up, naming the file."""
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import re
-import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from kite.exceptions import KiteError
 from kite.sansio.page_options import PageOptionError, declared_options
+from kite.server.packages import import_path
 
 __all__ = [
     "HTTP_METHODS",
@@ -29,43 +25,6 @@ __all__ = [
 ]
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-class ModuleImportError(KiteError):
-    """A server module that raised while importing; keeps the original traceback text."""
-
-    def __init__(self, path: Path, exc: BaseException) -> None:
-        self.path = path
-        self.details = "".join(traceback.format_exception(exc))
-        super().__init__(
-            f"{path} failed to import: {type(exc).__name__}: {exc}\n"
-            "Fix the error above (the traceback below points at the line).\n\n" + self.details
-        )
-
-
-def _module_name(path: Path, root: Path) -> str:
-    relative = path.relative_to(root).with_suffix("")
-    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", str(relative))
-    return f"kite_app.{cleaned}"
-
-
-def import_path(path: Path, root: Path) -> ModuleType:
-    """Import a file as a module; `+` and `.` in its name keep `import` from doing it."""
-    name = _module_name(path, root)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise KiteError(f"{path}: cannot be loaded as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    # Registered first so that dataclasses and pickling inside it can find the module.
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException as exc:
-        sys.modules.pop(name, None)
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise ModuleImportError(path, exc) from exc
-    return module
 
 
 Handler = Callable[..., Any]
