@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from kite import ActionFailure, RequestEvent, fail
 from pydantic import BaseModel, Field
 
-from kite import ActionFailure, RequestEvent, fail
 from lib.game import BACKSPACE, LABELS, Game
 
 COOKIE = "sverdle"
