@@ -3,10 +3,13 @@ that posts the way a browser without JavaScript does."""
 
 from __future__ import annotations
 
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 
 APP = Path(__file__).resolve().parents[2] / "examples" / "sverdle"
 ANSWER = "heart"
@@ -81,3 +84,26 @@ def board(html: str) -> list[str]:
 def typed_row(letters: str) -> str:
     """A row being typed, as `board` writes it."""
     return " ".join([f"{letter}:" for letter in letters] + [":"] * (5 - len(letters)))
+
+
+def rows_on_page(page: Page) -> list[str]:
+    """The board in the browser's current DOM, as `board` reads it (works with JavaScript
+    off too: the DOM is read through the browser's devtools protocol)."""
+    return board(page.content())
+
+
+def expect_rows(page: Page, expected: dict[int, str], timeout: float = 10.0) -> None:
+    """Wait until the rows numbered in `expected` (0-based) show what it says; fail with
+    the whole board if they never do."""
+    deadline = time.monotonic() + timeout
+    rows: list[str] = []
+    while True:
+        try:
+            rows = rows_on_page(page)
+        except (PlaywrightError, AssertionError):
+            rows = []  # between two documents: no content, or not the game yet
+        if rows and all(rows[index] == row for index, row in expected.items()):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"expected rows {expected}, the board shows {rows}")
+        page.wait_for_timeout(50)
