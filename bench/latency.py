@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness import install
 from harness.contenders import HOST, Contender, all_contenders, serving
 from harness.paths import RESULTS, ROOT
 from harness.report import KEEP_MARKER
@@ -267,7 +269,14 @@ def table(results: list[Results]) -> list[str]:
     return lines
 
 
-def section(results: list[Results], arguments: argparse.Namespace) -> str:
+def _commit() -> str:
+    run = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return run.stdout.strip() or "?"
+
+
+def section(results: list[Results], arguments: argparse.Namespace, versions: str) -> str:
     runs = arguments.iterations
     lines = [
         BEGIN,
@@ -278,7 +287,8 @@ def section(results: list[Results], arguments: argparse.Namespace) -> str:
         "change on the page or the last response of the step, whichever is later; "
         "requests: all that the step sent to the server (actions, data, modules), and "
         "those the browser's cache answered. "
-        f"Written {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
+        f"Run at commit `{_commit()}`, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; "
+        f"{versions}.",
         "",
         *table(results),
         END,
@@ -319,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        versions = f"Chromium {browser.version}"
         try:
             for name in wanted:
                 print(f"latency: {contenders[name].title}", flush=True)
@@ -327,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
         finally:
             browser.close()
-    text = section(results, arguments)
+    if "sveltekit" in wanted:
+        versions += f", @sveltejs/kit {install.package_version('@sveltejs/kit')}"
+    text = section(results, arguments, versions)
     print(text)
     output = Path(arguments.output)
     write(text, output if output.is_absolute() else (ROOT / output))
