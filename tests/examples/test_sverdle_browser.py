@@ -176,8 +176,10 @@ def test_reload_and_back_and_forward(game: Page, page_js: bool, app: Server) -> 
     expect(page.get_by_role("heading", name="How to play Sverdle")).to_be_visible()
     page.go_back()
     expect_rows(page, {0: typed_row("ho")})
-    # The page that Back brought is the live game.
+    # The page that Back brought is the live game, and with JavaScript still enhanced (the
+    # key is posted by the page's script, so the address stays).
     click_word(page, "u", start="ho")
+    expect(page).to_have_url(app.url + ("/sverdle" if page_js else "/sverdle?/update"))
 
 
 # --- JavaScript only --------------------------------------------------------------------
