@@ -208,6 +208,16 @@ def test_the_physical_keyboard_presses_the_on_screen_keys(js_app_page: Page) -> 
     # With a modifier the key belongs to the browser (Ctrl+R, Cmd+A...), not to the game.
     page.keyboard.press("Control+a")
     expect_rows(page, {1: typed_row("")})
+    typed = ""
+    for letter in ANSWER:
+        page.keyboard.press(letter)
+        typed += letter
+        expect_rows(page, {1: typed_row(typed)})
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="you won :) play again?")).to_be_visible()
+    # Enter is "play again" once the game is over, as in the original.
+    page.keyboard.press("Enter")
+    expect_rows(page, dict.fromkeys(range(6), typed_row("")))
 
 
 def test_a_bad_word_typed_on_the_physical_keyboard_shakes_twice(js_app_page: Page) -> None:
