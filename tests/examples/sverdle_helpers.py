@@ -21,12 +21,12 @@ NOT_A_WORD = "qwert"
 
 
 def answer_index() -> int:
-    return (APP / "src" / "lib" / "answers.txt").read_text().split().index(ANSWER)
+    return (APP / "src" / "routes" / "sverdle" / "answers.txt").read_text().split().index(ANSWER)
 
 
 def game_cookie(words: list[str], typed: str = "") -> str:
     """The `sverdle` cookie of a game with the fixed answer, `words` entered and `typed` in
-    the current row (the format of examples/sverdle/src/lib/game.py)."""
+    the current row (the format of examples/sverdle/src/routes/sverdle/game.py)."""
     return f"{answer_index()}-{','.join(words)}-{typed}"
 
 

@@ -1,4 +1,4 @@
-"""The rules of examples/sverdle (src/lib/game.py) as tables: scoring, typing, entering, the
+"""The rules of examples/sverdle (src/routes/sverdle/game.py) as tables: scoring, typing, entering, the
 keyboard's colours and the cookie. Loaded from its file under a name of its own, so that it
 cannot meet another example's `lib` package."""
 
@@ -14,7 +14,7 @@ from sverdle_helpers import APP
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sverdle_game", APP / "src/lib/game.py")
+    spec = importlib.util.spec_from_file_location("sverdle_game", APP / "src/routes/sverdle/game.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from kite import ActionFailure, RequestEvent, fail
 from pydantic import BaseModel, Field
 
-from lib.game import BACKSPACE, LABELS, Game
+from .game import BACKSPACE, LABELS, Game
 
 COOKIE = "sverdle"
 

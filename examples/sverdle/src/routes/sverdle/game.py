@@ -43,7 +43,7 @@ def _fixed_answer() -> int | None:
     if word not in ANSWERS:
         raise RuntimeError(
             f"{ANSWER_VARIABLE}={word!r} is not one of the game's answers "
-            f"(examples/sverdle/src/lib/answers.txt): choose a word from that file, "
+            f"(examples/sverdle/src/routes/sverdle/answers.txt): choose a word from that file, "
             f"or unset {ANSWER_VARIABLE} for a random answer"
         )
     return ANSWERS.index(word)
