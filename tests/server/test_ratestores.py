@@ -47,10 +47,11 @@ def test_memory() -> None:
 
 
 def test_sqlite(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "rates.db")
+    # In a folder that does not exist yet: it is made.
+    store = SQLiteStore(tmp_path / "data" / "rates.db")
     assert _decisions(store) == EXPECTED
     # Another process (here: another store on the same file) sees the same counts.
-    again = SQLiteStore(tmp_path / "rates.db")
+    again = SQLiteStore(tmp_path / "data" / "rates.db")
 
     async def one() -> bool:
         allowed = (await again.hit("shared", THREE, 5.0)).allowed
