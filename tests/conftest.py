@@ -36,8 +36,9 @@ if str(TESTS_DIR) not in sys.path:
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-# Fixtures of tests/support/postgres.py (`postgres`: a throwaway cluster per session).
-pytest_plugins = ["support.postgres"]
+# Fixtures of tests/support/postgres.py (`postgres`: a throwaway cluster per session) and
+# tests/support/redis_server.py (`redis_url`: a throwaway redis-server per session).
+pytest_plugins = ["support.postgres", "support.redis_server"]
 from support import APPS  # noqa: E402
 from support.browser import CHROMIUM, LAUNCH_ARGS, MISSING_MESSAGE, chromium_version  # noqa: E402
 from support.servers import (  # noqa: E402

@@ -36,6 +36,7 @@ def test_exported_members_are_pinned() -> None:
         "is_http_error",
         "is_redirect",
         "json",
+        "limits",
         "redirect",
         "sequence",
         "text",

@@ -37,6 +37,7 @@ from kite.responses import json, text
 from kite.server.app import create_app
 from kite.server.cookies import Cookies
 from kite.server.event import RequestEvent, get_request_event
+from kite.server.limits import limits
 
 __version__ = "0.1.0"
 
@@ -62,6 +63,7 @@ __all__ = [
     "is_http_error",
     "is_redirect",
     "json",
+    "limits",
     "redirect",
     "sequence",
     "text",

@@ -22,6 +22,9 @@ max_fields = 1000                   # fields in one urlencoded or multipart body
 max_files = 1000                    # files in one multipart body
 max_part_size = "1M"                # bytes of one multipart field that is not a file
 
+[rate_limits]
+store = "memory"                    # env RATE_LIMIT_STORE; or sqlite:///app.db, postgresql://…, redis://…
+
 [build]
 output = "build"                    # where `kite build` writes; `kite start` serves its pages
 
@@ -42,6 +45,7 @@ from typing import Any
 
 from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
+from kite.sansio.ratelimit import parse_store
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
 __all__ = ["Settings", "load_settings"]
@@ -65,6 +69,8 @@ class Settings:
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
     build_output: str = "build"
+    # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
+    rate_limit_store: str = "memory"
     dev: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     # security_headers encoded once here, not per response.
@@ -84,6 +90,7 @@ _KNOWN = {
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
     "build": {"output"},
+    "rate_limits": {"store"},
 }
 
 
@@ -131,6 +138,9 @@ def load_settings(
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
+            rate_limit_store=_store(
+                environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")
+            ),
             dev=dev,
         )
     except ValueError as exc:
@@ -188,6 +198,11 @@ def _folder(value: Any, path: Path) -> str:
             f"not {value!r} (kite build empties it before writing)"
         )
     return value
+
+
+def _store(value: Any) -> str:
+    parse_store(value)  # raises ValueError, reported with the file's name
+    return str(value).strip()
 
 
 def _bool(value: Any, name: str, path: Path) -> bool:

@@ -21,8 +21,10 @@ from kite.sansio.negotiation import media_type, negotiate
 from kite.server.calling import call_user
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
+from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
 from kite.server.prepared import json_response
+from kite.server.ratelimit import RateLimited
 
 if TYPE_CHECKING:
     from kite.server.app import Kite
@@ -84,8 +86,17 @@ async def handle_action(app: Kite, event: RequestEvent, route: Route) -> Respons
 async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
     try:
         action = _select(app, event, route)
+        # Per-action limits (kite.server.limits): the body limit before the body is read,
+        # the rate (whose key may need the form) after it.
+        apply_body_limit(event, route, action, app.settings.body_size_limit)
         await _read_body(event)
+        await app.rate_limiter.check(event, route, declared_limits(action))
         returned = await call_user(action, event, in_thread=True)
+    except RateLimited as exc:
+        # Enhanced: a failure the page can show; native: the page's error handling.
+        if is_action_json(event, route):
+            return Outcome("failure", 429, exc.failure_data())
+        return Outcome("error", exc=exc)
     except Redirect as exc:
         return Outcome("redirect", exc.status, exc=exc)
     except InvalidForm as exc:

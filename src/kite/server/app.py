@@ -15,11 +15,14 @@ from starlette.types import Receive, Scope, Send
 from kite.config import Settings, load_settings
 from kite.exceptions import KiteError
 from kite.forms.state import FormContext
+from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
 from kite.server.prerendered import PrerenderedPages
+from kite.server.ratelimit import RateLimiter
+from kite.server.ratestores import open_store
 from kite.server.render import Renderer
 from kite.server.respond import respond
 from kite.server.static import StaticFiles
@@ -58,6 +61,10 @@ class Kite:
             max_files=settings.max_files,
             max_part_size=settings.max_part_size,
         )
+        # Where @limits(rate=...) counts; a shared store connects on the first submission.
+        self.rate_limiter = RateLimiter(
+            open_store(*parse_store(settings.rate_limit_store), app_dir=app_dir)
+        )
         self.reducers = {name: entry["encode"] for name, entry in self.hooks.transport.items()}
         self.revivers = {name: entry["decode"] for name, entry in self.hooks.transport.items()}
         self.assets = RuntimeAssets(minify=not self.dev)
@@ -89,6 +96,7 @@ class Kite:
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":
             await _lifespan(receive, send)
+            await self.rate_limiter.store.close()
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from kite.exceptions import KiteError
+from kite.sansio.limits import parse_size
 from kite.sansio.page_options import PageOptionError, declared_options
+from kite.server.limits import BodySize
 from kite.server.packages import import_path
 
 __all__ = [
@@ -43,6 +45,8 @@ class ServerModule:
     options: dict[str, Any] = field(default_factory=dict)
     # (pages only) The parameters `kite build` prerenders a route with.
     entries: Handler | None = None
+    # (pages only) `body_size_limit = "10M"`: its actions' limit (docs/form-actions.md).
+    body_size_limit: BodySize | None = None
 
 
 @dataclass
@@ -85,8 +89,16 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         raise KiteError(f"{path}: defines 'action' — did you mean 'actions = {{...}}'?")
     forms = _check_forms(path, exports.get("forms", {}))
     options, entries = _check_page_options(path, exports, is_page=is_page)
+    body_size_limit = _check_body_size_limit(path, exports, is_page=is_page)
     if "actions" not in exports:
-        return ServerModule(path, load=load, forms=forms, options=options, entries=entries)
+        return ServerModule(
+            path,
+            load=load,
+            forms=forms,
+            options=options,
+            entries=entries,
+            body_size_limit=body_size_limit,
+        )
     if not is_page:
         raise KiteError(
             f"{path}: a layout cannot have actions. Move 'actions' to the +page.server.py "
@@ -95,8 +107,31 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         )
     actions = _check_actions(path, exports["actions"])
     return ServerModule(
-        path, load=load, actions=actions, forms=forms, options=options, entries=entries
+        path,
+        load=load,
+        actions=actions,
+        forms=forms,
+        options=options,
+        entries=entries,
+        body_size_limit=body_size_limit,
     )
+
+
+def _check_body_size_limit(
+    path: Path, exports: dict[str, Any], *, is_page: bool
+) -> BodySize | None:
+    if "body_size_limit" not in exports:
+        return None
+    if not is_page:
+        raise KiteError(
+            f"{path}: body_size_limit applies to a page's form actions; set it in the "
+            "+page.server.py of the page, or per action with @limits(body=...) "
+            "(see docs/form-actions.md)"
+        )
+    try:
+        return BodySize(parse_size(exports["body_size_limit"]))
+    except ValueError as exc:
+        raise KiteError(f"{path}: {exc}") from None
 
 
 def _check_page_options(
