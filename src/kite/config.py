@@ -14,6 +14,8 @@ trusted_hosts = ["127.0.0.1"]       # whose X-Forwarded-* headers are believed
 
 [render]
 secret_key = "..."                  # env KITE_SECRET; seals the data token (see runtime-design.md)
+# or a list, newest first: sealed with the first, opened with any (docs/deployment.md)
+# secret_key = ["new...", "old..."]  # env KITE_SECRET (newest) + KITE_SECRET_FALLBACKS (a,b)
 max_token_size = "32K"              # larger page data is re-loaded instead of sealed
 token_max_age = 3600                # seconds a data token stays usable
 
@@ -61,6 +63,7 @@ class Settings:
     max_files: int = 1000
     max_part_size: int = 1024 * 1024
     secret_key: str | None = None
+    secret_key_fallbacks: tuple[str, ...] = ()
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
@@ -105,6 +108,7 @@ def load_settings(
     forms = raw.get("forms", {})
     render = raw.get("render", {})
     security = raw.get("security", {})
+    secret_key, fallbacks = _secrets(environ, render.get("secret_key"), path)
     try:
         return Settings(
             origin=_origin(environ.get("ORIGIN") or raw.get("origin"), path),
@@ -124,7 +128,8 @@ def load_settings(
             max_part_size=_unlimited(
                 parse_size(forms.get("max_part_size", "1M"), setting="max_part_size")
             ),
-            secret_key=environ.get("KITE_SECRET") or render.get("secret_key") or None,
+            secret_key=secret_key,
+            secret_key_fallbacks=fallbacks,
             max_token_size=_unlimited(
                 parse_size(render.get("max_token_size", "32K"), setting="max_token_size")
             ),
@@ -135,6 +140,31 @@ def load_settings(
         )
     except ValueError as exc:
         raise KiteError(f"{path}: {exc}") from None
+
+
+def _secrets(
+    environ: Mapping[str, str], configured: Any, path: Path
+) -> tuple[str | None, tuple[str, ...]]:
+    """The current secret and the older ones still accepted: KITE_SECRET (with
+    KITE_SECRET_FALLBACKS, comma-separated) when set, else `render.secret_key`, a string or
+    a list whose first item is the current secret."""
+    if environ.get("KITE_SECRET"):
+        older = environ.get("KITE_SECRET_FALLBACKS", "").split(",")
+        return environ["KITE_SECRET"], tuple(item.strip() for item in older if item.strip())
+    if configured is None or configured == "":
+        return None, ()
+    if isinstance(configured, str):
+        return configured, ()
+    if (
+        not isinstance(configured, list)
+        or not configured
+        or not all(isinstance(item, str) and item for item in configured)
+    ):
+        raise KiteError(
+            f"{path}: 'render.secret_key' must be a string or a list of non-empty strings, "
+            f'newest first: secret_key = ["new secret", "old secret"]'
+        )
+    return configured[0], tuple(configured[1:])
 
 
 def _unlimited(size: int | None) -> int:

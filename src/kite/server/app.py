@@ -63,6 +63,7 @@ class Kite:
         self.assets = RuntimeAssets(minify=not self.dev)
         self.sealer = DataSealer(
             settings.secret_key,
+            fallbacks=settings.secret_key_fallbacks,
             max_size=settings.max_token_size,
             max_age=settings.token_max_age,
             reducers=self.reducers,
