@@ -24,6 +24,11 @@ max_fields = 1000                   # fields in one urlencoded or multipart body
 max_files = 1000                    # files in one multipart body
 max_part_size = "1M"                # bytes of one multipart field that is not a file
 
+[health]                            # docs/deployment.md, "Health checks"
+path = "/_kite/health"              # false switches the endpoint off
+timeout = 5                         # seconds the app's `health` hook may take
+drain_seconds = 0                   # env KITE_DRAIN_SECONDS; serve this long after SIGTERM
+
 [build]
 output = "build"                    # where `kite build` writes; `kite start` serves its pages
 
@@ -68,6 +73,9 @@ class Settings:
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
     build_output: str = "build"
+    health_path: str | None = "/_kite/health"
+    health_timeout: float = 5.0
+    health_drain_seconds: float = 0.0
     dev: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     # security_headers encoded once here, not per response.
@@ -87,6 +95,7 @@ _KNOWN = {
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
     "build": {"output"},
+    "health": {"path", "timeout", "drain_seconds"},
 }
 
 
@@ -108,6 +117,7 @@ def load_settings(
     forms = raw.get("forms", {})
     render = raw.get("render", {})
     security = raw.get("security", {})
+    health = raw.get("health", {})
     secret_key, fallbacks = _secrets(environ, render.get("secret_key"), path)
     try:
         return Settings(
@@ -136,6 +146,13 @@ def load_settings(
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
+            health_path=_health_path(health.get("path", "/_kite/health"), path),
+            health_timeout=_seconds(health.get("timeout", 5), "health.timeout", path),
+            health_drain_seconds=_seconds(
+                environ.get("KITE_DRAIN_SECONDS", health.get("drain_seconds", 0)),
+                "health.drain_seconds",
+                path,
+            ),
             dev=dev,
         )
     except ValueError as exc:
@@ -218,6 +235,27 @@ def _folder(value: Any, path: Path) -> str:
             f"not {value!r} (kite build empties it before writing)"
         )
     return value
+
+
+def _health_path(value: Any, path: Path) -> str | None:
+    if value is False:
+        return None
+    if not isinstance(value, str) or not value.startswith("/") or "?" in value:
+        raise KiteError(
+            f"{path}: 'health.path' must be a path such as \"/_kite/health\", or false to "
+            f"switch the health check off, not {value!r}"
+        )
+    return value
+
+
+def _seconds(value: Any, name: str, path: Path) -> float:
+    try:
+        seconds = float(value) if not isinstance(value, bool) else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise KiteError(f"{path}: '{name}' must be a number of seconds ≥ 0, not {value!r}")
+    return seconds
 
 
 def _bool(value: Any, name: str, path: Path) -> bool:
