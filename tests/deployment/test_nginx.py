@@ -197,19 +197,33 @@ class Load:
 
     url: str
     cookie: str
+    database: str
     stop: threading.Event = field(default_factory=threading.Event)
     acknowledged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     threads: list[threading.Thread] = field(default_factory=list)
+    # The most connections to the database seen at once (sampled), for the docs' sizing.
+    peak_connections: int = 0
 
     def __enter__(self) -> Load:
         self.started = time.monotonic()
         for number in range(LOAD_THREADS):
             self.threads.append(threading.Thread(target=self._run, args=(number,)))
-            self.threads[-1].start()
+        self.threads.append(threading.Thread(target=self._count_connections))
+        for thread in self.threads:
+            thread.start()
         return self
+
+    def _count_connections(self) -> None:
+        name = self.database.rsplit("/", 1)[1]
+        while not self.stop.wait(0.05):
+            rows = pg_rows(
+                self.database, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", name
+            )
+            # Less this sampling connection.
+            self.peak_connections = max(self.peak_connections, int(str(rows[0][0])) - 1)
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
@@ -250,7 +264,8 @@ class Load:
     def report(self, what: str) -> str:
         return (
             f"{what}: {self.requests} requests in {self.seconds:.1f} s from {LOAD_THREADS} "
-            f"threads, {len(self.failures)} failed, {len(self.acknowledged)} todos acknowledged"
+            f"threads, {len(self.failures)} failed, {len(self.acknowledged)} todos acknowledged, "
+            f"at most {self.peak_connections} database connections at once"
         )
 
 
@@ -319,7 +334,7 @@ def test_rolling_restarts_rotating_the_secret_under_load(deployment: Deployment)
         old_token = page_token(viewer)
         add_todo_behind_the_apps_back(deployment, viewer_email, "after the old token")
         assert reuses_sealed_data(viewer, old_token, "after the old token")
-        with Load(deployment.url, client.cookies["sessionid"]) as load:
+        with Load(deployment.url, client.cookies["sessionid"], deployment.database) as load:
             # Step 1: the new secret seals, the old one still opens.
             roll(deployment, KITE_SECRET=new, KITE_SECRET_FALLBACKS=old)
             for _ in range(4):  # whichever instance answers
@@ -345,7 +360,7 @@ def test_sigkill_of_one_instance_mid_load(deployment: Deployment) -> None:
     victim = deployment.instances[1]
     with signed_in(deployment.url) as (client, email):
         since = len(deployment.nginx.access_log())
-        with Load(deployment.url, client.cookies["sessionid"]) as load:
+        with Load(deployment.url, client.cookies["sessionid"], deployment.database) as load:
             deployment.wait_until_serving(victim)
             victim.kill()
             # The other instance answers everything meanwhile.
