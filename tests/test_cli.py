@@ -179,6 +179,7 @@ def test_several_workers_accept_one_connection_per_wake_up(
     from kite.server import supervisor
 
     seen: list[str | None] = []
+
     def record(*arguments: object, **options: object) -> None:
         seen.append(os.environ.get(SINGLE_ACCEPT))
 
