@@ -319,7 +319,10 @@ def roll(deployment: Deployment, **env: str) -> None:
     """Restart the instances one after the other with `env`, as a deploy does."""
     for instance in deployment.instances:
         instance.stop()
-        instance.start(**env)
+        server = instance.start(**env)
+        # What the deploy script of docs/deployment.md asks before going on.
+        health = server.client.get("/_kite/health")
+        assert (health.status_code, health.text) == (200, "ok\n")
         deployment.wait_until_serving(instance)
 
 
