@@ -32,6 +32,8 @@ def test_healthy_then_failing_hook(serve_app: ServeApp, tmp_path: Path) -> None:
     assert response.headers["cache-control"] == "no-store"
     assert "x-handled" not in response.headers and "set-cookie" not in response.headers
     assert server.client.get("/").headers["x-handled"] == "yes"  # the hook is there
+    head = server.client.head("/_kite/health")
+    assert (head.status_code, head.content) == (200, b"")
 
     flag.touch()
     response = server.client.get("/_kite/health")
