@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from support import APPS
-from support.servers import ServeApp
+from support.servers import ServeApp, free_port, running_server
 
 SLOW_APP = APPS / "slow_requests"
 WAIT = 30.0
@@ -75,3 +76,17 @@ def test_new_connections_are_refused_while_requests_finish(serve_app: ServeApp, 
     assert len(answers) == 1 and isinstance(answers[0], httpx.Response), answers
     assert (answers[0].status_code, answers[0].text) == (200, "done 1")
     assert server.process.wait(WAIT) == 0
+
+
+def test_without_what_it_builds_on_uvicorns_supervisor_serves(tmp_path: Path) -> None:
+    """When uvicorn's supervisor lacks the methods Kite's overrides, `kite start` says so and
+    serves with uvicorn.run: the same answers, and SIGTERM still stops it cleanly."""
+    launcher = Path(__file__).resolve().parents[1] / "support" / "without_internals.py"
+    port = free_port()
+    command = [sys.executable, str(launcher), "supervisor", "start", str(APPS / "basics")]
+    command += ["--port", str(port), "--workers", "2"]
+    with running_server(command, port=port, log_path=tmp_path / "server.log") as server:
+        assert server.client.get("/").status_code == 200
+        assert "lacks handle_no_uvicorn_has: serving with uvicorn.run" in server.log()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(WAIT) == 0

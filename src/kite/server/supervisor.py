@@ -47,18 +47,22 @@ class _Supervisor(Multiprocess):
             sock.close()
 
 
+# What `_Supervisor` overrides; looked for by name when `kite start` starts.
+REQUIRED_METHODS: tuple[str, ...] = ("handle_term", "handle_int")
+
+
 def _supported() -> bool:
-    names = ("handle_term", "handle_int")
-    return all(callable(getattr(Multiprocess, name, None)) for name in names)
+    return all(callable(getattr(Multiprocess, name, None)) for name in REQUIRED_METHODS)
 
 
 def run_workers(app: str, **options: Any) -> None:
     """Serve `app` (an import string) with `options["workers"]` processes."""
     if not _supported():
         logger.warning(
-            "the installed uvicorn's supervisor lacks handle_term/handle_int: serving with "
+            "the installed uvicorn's supervisor (Multiprocess) lacks %s: serving with "
             "uvicorn.run, which keeps the port open while its workers stop (connections "
-            "made meanwhile are reset; see docs/deployment.md)"
+            "made meanwhile are reset; see docs/deployment.md)",
+            ", ".join(name for name in REQUIRED_METHODS if not hasattr(Multiprocess, name)),
         )
         uvicorn.run(app, **options)
         return
