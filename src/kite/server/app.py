@@ -18,6 +18,7 @@ from kite.forms.state import FormContext
 from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
+from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
 from kite.server.prerendered import PrerenderedPages
@@ -70,10 +71,16 @@ class Kite:
         self.assets = RuntimeAssets(minify=not self.dev)
         self.sealer = DataSealer(
             settings.secret_key,
+            fallbacks=settings.secret_key_fallbacks,
             max_size=settings.max_token_size,
             max_age=settings.token_max_age,
             reducers=self.reducers,
             revivers=self.revivers,
+        )
+        self.health = Health(
+            self.hooks.health,
+            timeout=settings.health_timeout,
+            drain_seconds=settings.health_drain_seconds,
         )
         self.version = _app_version(self.src, self.assets.version)
         # What `kite build` prerendered; `kite dev` always renders (docs/page-options.md).
@@ -95,7 +102,7 @@ class Kite:
         if scope["type"] == "http":
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(self.health, receive, send)
             await self.rate_limiter.store.close()
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
@@ -123,10 +130,12 @@ def _warn_unbuilt(manifest: Manifest, output: Path) -> None:
         )
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(health: Health, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            # The server's signal handlers are in place by now: health wraps SIGTERM's.
+            health.watch_sigterm()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})

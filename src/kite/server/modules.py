@@ -69,6 +69,7 @@ class HooksModule:
     handle_error: Handler | None = None
     configure_templates: Handler | None = None
     form_error_message: Handler | None = None
+    health: Handler | None = None
     transport: dict[str, dict[str, Handler]] = field(default_factory=dict)
 
 
@@ -224,7 +225,8 @@ def load_hooks(path: Path, root: Path) -> HooksModule:
         return HooksModule()
     exports = vars(import_path(path, root))
     hooks = HooksModule(path)
-    for name in ("handle", "handle_error", "configure_templates", "form_error_message"):
+    names = ("handle", "handle_error", "configure_templates", "form_error_message", "health")
+    for name in names:
         value = exports.get(name)
         if value is not None and not callable(value):
             raise KiteError(f"{path}: '{name}' must be a function")

@@ -79,6 +79,8 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         raise RequestError(431, f"Request headers of {header_size} bytes exceed max_header_size")
     method = scope["method"]
     if method in ("GET", "HEAD"):
+        if path == app.settings.health_path:
+            return await app.health.response()
         if path.startswith("/_kite/"):
             asset = app.assets.response(path)
             if asset is None:
