@@ -26,6 +26,7 @@ EXPECTED_FILES = {
     ".gitignore",
     "README.md",
     "kite.toml",
+    "pytest.ini",
     "src/app.html",
     "src/hooks.server.py",
     "src/lib/__init__.py",
@@ -126,15 +127,31 @@ def test_the_generated_apps_own_tests_pass(tmp_path: Path) -> None:
     # A copy of its own: running the tests leaves __pycache__ folders in it.
     app_dir = tmp_path / "myapp"
     create_project(app_dir)
-    # -c /dev/null: no pytest configuration from around the app (Kite's own pyproject.toml
-    # turns warnings into errors); the app's tests/conftest.py is found regardless.
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += ["-c", os.devnull, "--rootdir", str(app_dir), str(app_dir / "tests")]
+    # As its README says: `pytest` in the app's folder, with the app's own pytest.ini (which
+    # makes every warning an error) and Kite's pytest plugin for the `client` fixture.
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
     result = run(command, app_dir, clean_environment())
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "configfile: pytest.ini" in result.stdout
+    assert "plugins:" in result.stdout and "kite-" in result.stdout
     assert " passed" in result.stdout
     assert "failed" not in result.stdout
+    assert "warning" not in (result.stdout + result.stderr).lower()
     assert not list(app_dir.glob("*.sqlite3")), "the tests must not use the app's own database"
+
+
+def test_the_generated_apps_tests_turn_warnings_into_errors(tmp_path: Path) -> None:
+    app_dir = tmp_path / "myapp"
+    create_project(app_dir)
+    (app_dir / "tests" / "test_warns.py").write_text(
+        "import warnings\n\n\ndef test_warns() -> None:\n"
+        "    warnings.warn('deprecated', DeprecationWarning)\n"
+    )
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_warns.py"]
+    result = run(command, app_dir, clean_environment())
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 failed" in result.stdout
+    assert "DeprecationWarning: deprecated" in result.stdout
 
 
 def test_the_generated_code_passes_ruff_and_strict_mypy(app_dir: Path, tmp_path: Path) -> None:

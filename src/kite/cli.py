@@ -1,8 +1,12 @@
-"""The `kite` command: new, dev, start, routes."""
+"""The `kite` command: new, dev, start, build, routes."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.metadata
+import importlib.util
+import logging
 import os
 import signal
 import sys
@@ -53,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="SECONDS",
                 help="on SIGTERM, how long requests in flight may take to finish (default 30)",
             )
+    build = commands.add_parser(
+        "build", help="prerender pages and write them with static/ and the runtime"
+    )
+    build.add_argument("dir", nargs="?", default=".")
     routes = commands.add_parser("routes", help="print the route table")
     routes.add_argument("dir", nargs="?", default=".")
     return parser
@@ -69,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if arguments.command == "routes":
             return _routes(Path(arguments.dir))
+        if arguments.command == "build":
+            return _build(Path(arguments.dir))
         if arguments.command == "dev":
             return _dev(arguments)
         return _start(arguments)
@@ -85,7 +95,7 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
         "proxy_headers": False,
         "server_header": False,
         # uvicorn's httptools protocol, writing a response's head and body at once.
-        "http": _http_protocol(),
+        "http": http_protocol(),
         "log_level": "info",
         # `kite dev` always logs requests; `kite start` when asked to (--access-log).
         "access_log": getattr(arguments, "access_log", True),
@@ -95,13 +105,32 @@ def _serve_options(arguments: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _http_protocol() -> str:
-    try:
-        import httptools  # noqa: F401
-    except ImportError:
-        # uvicorn without its `standard` extra: its own pure-Python protocol (h11).
+def http_protocol() -> type[asyncio.Protocol] | str:
+    """Kite's HTTP protocol when the installed uvicorn has what it builds on, else uvicorn's
+    own: its httptools protocol, or h11 without httptools (uvicorn without `standard`)."""
+    if importlib.util.find_spec("httptools") is None:
         return "auto"
-    return "kite.server.protocol:KiteHttpProtocol"
+    # Imported here: the module imports httptools, which uvicorn's `standard` extra brings.
+    from kite.server.protocol import KiteHttpProtocol, missing_features
+
+    missing = missing_features()
+    if missing:
+        logging.getLogger("kite").warning(
+            "the installed uvicorn %s lacks %s, which Kite's HTTP protocol builds on; "
+            "serving with uvicorn's own httptools protocol (correct, but each response is "
+            "written on its own: see docs/architecture.md)",
+            _version("uvicorn"),
+            ", ".join(missing),
+        )
+        return "httptools"
+    return KiteHttpProtocol
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
 
 
 def _start(arguments: argparse.Namespace) -> int:
@@ -138,7 +167,10 @@ def _start(arguments: argparse.Namespace) -> int:
         import secrets
 
         os.environ["KITE_SECRET"] = secrets.token_urlsafe(32)
-    uvicorn.run(
+    # Imported here, as uvicorn is: `kite new` and `kite routes` need neither.
+    from kite.server.supervisor import run_workers
+
+    run_workers(
         "kite.cli:app_from_environment",
         factory=True,
         workers=arguments.workers,
@@ -170,11 +202,26 @@ def _dev(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _build(app_dir: Path) -> int:
+    import asyncio
+    import logging
+
+    from kite.server.build import build
+
+    # Errors of loads and templates are logged by the app as they happen; shown here.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    result = asyncio.run(build(app_dir))
+    for url, name in sorted(result.pages.items()):
+        print(f"  {url}  ->  {name}")
+    print(f"Prerendered {len(result.pages)} page(s) into {result.output}")
+    return 0
+
+
 def _routes(app_dir: Path) -> int:
     from kite.config import load_settings
     from kite.server.app import Kite
 
-    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()))
+    app = Kite(app_dir.resolve(), load_settings(app_dir.resolve()), prerendered=False)
     rows = [("ROUTE", "KIND", "METHODS", "FILES")]
     for route in app.manifest.routes:
         kinds = []

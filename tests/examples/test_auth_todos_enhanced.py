@@ -5,9 +5,9 @@ still there afterwards (`still_same_document`): a full page load would have drop
 pending state is observed by holding the request in `page.route` until the test has seen
 `aria-busy`, so nothing here depends on how fast the server is.
 
-Two pieces of the app exist for docs/tutorial.md and are tested here too: the login form's
-own `enhance` callback with `applyAction` (login/+page.html) and the remove-picture form's
-submit listener with `deserialize` (account/+page.html).
+Two pieces of the app go beyond `data-enhance` and are tested here too: the login form's own
+`enhance` callback with `applyAction` (login/+page.html) and the remove-picture form's submit
+listener with `deserialize` (account/+page.html).
 """
 
 from __future__ import annotations

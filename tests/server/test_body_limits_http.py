@@ -130,5 +130,9 @@ def test_body_longer_than_content_length_does_not_reach_the_action(small: Server
         received = b""
         while chunk := sock.recv(65536):
             received += chunk
+    # An older uvicorn (0.30, for one) refuses the whole connection instead: 400, nothing run.
+    if received.startswith(b"HTTP/1.1 400 Bad Request"):
+        assert received.endswith(b"Invalid HTTP request received.")
+        return
     assert received.startswith(b"HTTP/1.1 200")
     assert b'\\"user\\"' in received or b'\\"us\\"' in received or b"us" in received

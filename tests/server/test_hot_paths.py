@@ -7,6 +7,7 @@ import asyncio
 import base64
 import contextvars
 import datetime
+import inspect
 import random
 import re
 import time
@@ -161,6 +162,11 @@ def _kite_form(body: bytes, max_fields: int, max_part_size: int) -> object:
         return f"error: {exc.detail.removeprefix('Malformed form data: ')}"
 
 
+# Starlette's urlencoded parser takes limits in its 1.x releases; before, nothing to compare.
+@pytest.mark.skipif(
+    "max_fields" not in inspect.signature(FormParser).parameters,
+    reason="this Starlette's FormParser has no limits",
+)
 def test_urlencoded_bodies_read_as_starlettes_parser_reads_them() -> None:
     generator = random.Random(7)
     for _ in range(3000):

@@ -17,7 +17,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from kite.cli import _parser, _serve_options
-from kite.server.protocol import KiteHttpProtocol, WriteBatch
+from kite.server.protocol import KiteHttpProtocol, WriteBatch, missing_features
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 BODY = b"<p>hello</p>" * 100
@@ -200,6 +200,9 @@ def test_expect_100_continue_is_answered_before_the_response() -> None:
     asyncio.run(scenario())
 
 
+# An older uvicorn (see test_guards.py) lacks what KiteHttpProtocol starts the next
+# pipelined request with; Kite then serves with uvicorn's own protocol.
+@pytest.mark.skipif(bool(missing_features()), reason="this uvicorn is served with its own protocol")
 def test_pipelined_requests_are_answered_in_order_one_write_each() -> None:
     async def path_echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await _fixed(scope["path"].encode())(scope, receive, send)
@@ -326,7 +329,7 @@ def test_a_connection_busy_with_a_slow_request_is_not_closed_as_idle() -> None:
 def test_kite_start_serves_with_this_protocol() -> None:
     pytest.importorskip("httptools")
     options = _serve_options(_parser().parse_args(["start", "app"]))
-    assert options["http"] == "kite.server.protocol:KiteHttpProtocol"
+    assert options["http"] is (KiteHttpProtocol if not missing_features() else "httptools")
 
 
 def test_a_real_server_answers_pipelined_requests_on_one_connection(

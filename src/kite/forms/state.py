@@ -177,7 +177,7 @@ def fail_form(
 
     model = form if isinstance(form, type) else type(form)
     event = current_event()
-    form_data = event.request._form if event is not None else None
+    form_data = event.request.parsed_form if event is not None else None
     context = getattr(event, "_forms", NO_FORMS) if event is not None else NO_FORMS
     state = form_state(model, form_data, context.form_id(model, form_data), errors)
     return ActionFailure(status, state)
@@ -290,7 +290,7 @@ async def read_form(event: Any, model: type[Model], *, max_index: int, max_depth
             f"event.form() takes a pydantic model class, got {model!r} — "
             "e.g. class Login(BaseModel): email: str; then: await event.form(Login)"
         )
-    form_data = event.request._form or await event.request.form()
+    form_data = event.request.parsed_form or await event.request.form()
     context: FormContext = event._forms or NO_FORMS
     try:
         instance, state, described = validate_form(

@@ -26,7 +26,8 @@ const HTML = /^text\/html\b/i;
 
 /**
  * Navigates client-side: GET the page (loads run, `form` is dropped) and show it.
- * Another origin, a response that is not HTML, or a new server version mean a full load.
+ * Another origin, a response that is not HTML, a page without the runtime (`csr = False`)
+ * or a new server version mean a full load.
  *
  * @param {string | URL} url
  * @param {ShowOptions} [options]
@@ -48,7 +49,10 @@ export async function navigate(url, { history = 'push', scroll = 'top', focus = 
   if (html === null) return fullLoad(target, history);
   const next = parseDocument(html);
   const state = readPageState(next);
-  if (state?.version && shared.current.version && state.version !== shared.current.version) {
+  // No page state: a page without the runtime (`csr = False`), whose links and forms must
+  // work natively; or a new server version.
+  const skew = state?.version && shared.current.version && state.version !== shared.current.version;
+  if (state === null || skew) {
     return fullLoad(new URL(response.url), history);
   }
   const final = new URL(response.url);

@@ -15,10 +15,15 @@ from starlette.types import Receive, Scope, Send
 from kite.config import Settings, load_settings
 from kite.exceptions import KiteError
 from kite.forms.state import FormContext
+from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
+from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
+from kite.server.prerendered import PrerenderedPages
+from kite.server.ratelimit import RateLimiter
+from kite.server.ratestores import open_store
 from kite.server.render import Renderer
 from kite.server.respond import respond
 from kite.server.static import StaticFiles
@@ -32,7 +37,7 @@ logger = logging.getLogger("kite")
 class Kite:
     """A Kite application: the route manifest, templates, hooks and settings of one app."""
 
-    def __init__(self, app_dir: Path, settings: Settings) -> None:
+    def __init__(self, app_dir: Path, settings: Settings, *, prerendered: bool = True) -> None:
         self.app_dir = app_dir
         self.src = app_dir / "src"
         self.settings = settings
@@ -57,17 +62,35 @@ class Kite:
             max_files=settings.max_files,
             max_part_size=settings.max_part_size,
         )
+        # Where @limits(rate=...) counts; a shared store connects on the first submission.
+        self.rate_limiter = RateLimiter(
+            open_store(*parse_store(settings.rate_limit_store), app_dir=app_dir)
+        )
         self.reducers = {name: entry["encode"] for name, entry in self.hooks.transport.items()}
         self.revivers = {name: entry["decode"] for name, entry in self.hooks.transport.items()}
         self.assets = RuntimeAssets(minify=not self.dev)
         self.sealer = DataSealer(
             settings.secret_key,
+            fallbacks=settings.secret_key_fallbacks,
             max_size=settings.max_token_size,
             max_age=settings.token_max_age,
             reducers=self.reducers,
             revivers=self.revivers,
         )
+        self.health = Health(
+            self.hooks.health,
+            timeout=settings.health_timeout,
+            drain_seconds=settings.health_drain_seconds,
+        )
         self.version = _app_version(self.src, self.assets.version)
+        # What `kite build` prerendered; `kite dev` always renders (docs/page-options.md).
+        self.prerendered = (
+            PrerenderedPages(app_dir / settings.build_output, version=self.version)
+            if prerendered and not self.dev
+            else PrerenderedPages()
+        )
+        if prerendered and not self.dev and not self.prerendered.built:
+            _warn_unbuilt(self.manifest, app_dir / settings.build_output)
         self.origin_scheme = urlsplit(settings.origin).scheme if settings.origin else None
         # What `event.form(Model)` needs to know per route: its `forms` and the message hook.
         self.form_contexts = {
@@ -79,7 +102,8 @@ class Kite:
         if scope["type"] == "http":
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(self.health, receive, send)
+            await self.rate_limiter.store.close()
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
 
@@ -95,10 +119,23 @@ def _app_version(src: Path, runtime_version: str) -> str:
     return digest.hexdigest()[:12]
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+def _warn_unbuilt(manifest: Manifest, output: Path) -> None:
+    count = sum(route.options.prerender is True for route in manifest.routes)
+    if count:
+        logger.warning(
+            "%d route(s) have prerender = True, but %s holds no build: they are rendered on "
+            "each request. Run `kite build` to prerender them.",
+            count,
+            output,
+        )
+
+
+async def _lifespan(health: Health, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            # The server's signal handlers are in place by now: health wraps SIGTERM's.
+            health.watch_sigterm()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})

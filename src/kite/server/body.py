@@ -3,12 +3,14 @@ input instead of failing inside the app's code."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Any
+import contextlib
+import logging
+from collections.abc import AsyncGenerator, Coroutine, Generator
+from types import TracebackType
+from typing import Any, cast
 from urllib.parse import unquote_plus, unquote_to_bytes
 
 from python_multipart.multipart import parse_options_header
-from starlette._utils import AwaitableOrContextManager, AwaitableOrContextManagerWrapper
 from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
@@ -17,35 +19,54 @@ from starlette.types import Message, Receive, Scope
 from kite.exceptions import RequestError
 from kite.sansio.negotiation import media_type
 
-__all__ = ["FormLimits", "KiteRequest", "limit_body"]
+__all__ = [
+    "FAST_BODY",
+    "FormLimits",
+    "KiteRequest",
+    "LimitedReceive",
+    "limit_body",
+    "starlette_body_state",
+]
+
+logger = logging.getLogger("kite")
 
 
-def limit_body(receive: Receive, scope: Scope, limit: int | None) -> Receive:
+def limit_body(receive: Receive, scope: Scope, limit: int | None) -> LimitedReceive:
     """Wrap `receive` so that a body over `limit` bytes, or longer than its declared
     Content-Length, raises a 413 `RequestError` the moment it is read."""
-    declared: int | None = None
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            declared = int(value) if value.isdigit() else -1
-            break
-    received = 0
+    return LimitedReceive(receive, scope, limit)
 
-    async def limited() -> Message:
-        nonlocal received
+
+class LimitedReceive:
+    """`receive` under a body limit. `limit` may change until the body is first read: a
+    page or an action declares its own (see kite.server.limits)."""
+
+    __slots__ = ("declared", "limit", "receive", "received")
+
+    def __init__(self, receive: Receive, scope: Scope, limit: int | None) -> None:
+        self.receive = receive
+        self.limit = limit
+        self.received = 0
+        self.declared: int | None = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                self.declared = int(value) if value.isdigit() else -1
+                break
+
+    async def __call__(self) -> Message:
+        declared, limit = self.declared, self.limit
         if declared == -1:
             raise RequestError(400, "Content-Length is not a number")
         if declared is not None and limit is not None and declared > limit:
             raise RequestError(413, f"Content-length of {declared} exceeds limit of {limit} bytes.")
-        message = await receive()
+        message = await self.receive()
         if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if limit is not None and received > limit:
+            self.received += len(message.get("body", b""))
+            if limit is not None and self.received > limit:
                 raise RequestError(413, f"request body size exceeded BODY_SIZE_LIMIT of {limit}")
-            if declared is not None and received > declared:
+            if declared is not None and self.received > declared:
                 raise RequestError(413, f"request body size exceeded content-length of {declared}")
         return message
-
-    return limited
 
 
 class FormLimits:
@@ -63,7 +84,7 @@ class IndexedHeaders(Headers):
     def __init__(self, scope: Scope) -> None:
         super().__init__(scope=scope)
         self._first: dict[str, str] = {
-            name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(self._list)
+            name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(self.raw)
         }
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -79,12 +100,43 @@ class IndexedHeaders(Headers):
         return isinstance(key, str) and key.lower() in self._first
 
 
+class FormReading:
+    """What `request.form()` returns: awaited (`await request.form()`) or used as an async
+    context manager that closes the form's uploaded files (`async with request.form() as
+    form:`), as with Starlette's own."""
+
+    __slots__ = ("_form", "_reading")
+
+    def __init__(self, reading: Coroutine[Any, Any, FormData]) -> None:
+        self._reading = reading
+        self._form: FormData | None = None
+
+    def __await__(self) -> Generator[Any, None, FormData]:
+        return self._reading.__await__()
+
+    async def __aenter__(self) -> FormData:
+        self._form = await self._reading
+        return self._form
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._form is not None:
+            await self._form.close()
+
+
 class KiteRequest(Request):
     """Starlette's `Request`, whose `form()` applies Kite's limits and reports malformed
     bodies as 400 errors."""
 
     form_limits = FormLimits(max_fields=1000, max_files=1000, max_part_size=1024 * 1024)
+    # The `receive` that enforces the body limit, kept to change the limit per page/action.
+    body_limit: LimitedReceive | None = None
     _tail: bytes | None = None
+    _parsed_form: FormData | None = None
 
     @property
     def headers(self) -> Headers:
@@ -92,28 +144,34 @@ class KiteRequest(Request):
             self._headers = IndexedHeaders(self.scope)
         return self._headers
 
+    @property
+    def parsed_form(self) -> FormData | None:
+        """The form, if `form()` has read it already (Kite reads an action's form before
+        the action runs); else None."""
+        return self._parsed_form
+
     def form(
         self,
         *,
         max_files: int | float | None = None,
         max_fields: int | float | None = None,
         max_part_size: int | None = None,
-    ) -> AwaitableOrContextManager[FormData]:
+    ) -> FormReading:
         # Starlette's form() fills in its own defaults (1000, 1000, 1 MB); None here lets
-        # _get_form apply the [forms] settings instead.
-        return AwaitableOrContextManagerWrapper(
-            self._get_form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
+        # _read_form apply the [forms] settings instead.
+        return FormReading(
+            self._read_form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
         )
 
-    async def _get_form(
+    async def _read_form(
         self,
         *,
         max_files: int | float | None = None,
         max_fields: int | float | None = None,
         max_part_size: int | None = None,
     ) -> FormData:
-        if self._form is not None:
-            return self._form
+        if self._parsed_form is not None:
+            return self._parsed_form
         kind = media_type(self.headers.get("content-type"))
         if kind == "text/plain":
             raise TypeError(
@@ -124,15 +182,17 @@ class KiteRequest(Request):
             )
         limits = self.form_limits
         if kind == "application/x-www-form-urlencoded":
-            self._form = parse_urlencoded(
+            self._parsed_form = parse_urlencoded(
                 await self.body(),
                 max_fields=limits.max_fields if max_fields is None else max_fields,
                 max_part_size=limits.max_part_size if max_part_size is None else max_part_size,
             )
-            return self._form
+            return self._parsed_form
         self._tail = b"" if kind == "multipart/form-data" else None
         try:
-            form = await super()._get_form(
+            # Starlette's public form(): it parses multipart bodies, and keeps the form to
+            # close its uploaded files when the request ends.
+            form = await super().form(
                 max_files=limits.max_files if max_files is None else max_files,
                 max_fields=limits.max_fields if max_fields is None else max_fields,
                 max_part_size=limits.max_part_size if max_part_size is None else max_part_size,
@@ -143,12 +203,15 @@ class KiteRequest(Request):
             raise RequestError(400, f"Malformed form data: {exc}") from None
         if self._tail is not None:
             self._check_closing_boundary(self._tail)
+        self._parsed_form = form
         return form
 
     async def body(self) -> bytes:
         """The whole body, as Starlette's `body()` reads it, but straight from `receive`:
         not through two async generators (Starlette's `stream()` and ours), which cost
-        more than reading a small form."""
+        more than reading a small form (see `FAST_BODY` for what that relies on)."""
+        if not FAST_BODY:
+            return await super().body()
         if not hasattr(self, "_body"):
             if self._stream_consumed:
                 raise RuntimeError("Stream consumed")
@@ -188,6 +251,58 @@ class KiteRequest(Request):
                 400,
                 "Malformed form data: the multipart body ends before its closing boundary",
             )
+
+
+def starlette_body_state() -> list[str]:
+    """What `KiteRequest.body()` relies on in Starlette's `Request` and the installed
+    Starlette lacks. None of it is Starlette's public API: `body()` reads `receive` and
+    keeps the stream's state in Starlette's attributes, and leaves the body in `_body`,
+    where Starlette's `stream()` (so `form()` and `json()`) finds it."""
+    probe = Request(_PROBE_SCOPE, _no_body)
+    missing = [
+        name
+        for name in ("_receive", "_stream_consumed", "_is_disconnected")
+        if not hasattr(probe, name)
+    ]
+    probe._body = b"probe"
+    if _first_chunk(probe) != b"probe":
+        missing.append("stream() yielding the body kept in _body")
+    return missing
+
+
+_PROBE_SCOPE: Scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _first_chunk(request: Request) -> bytes | None:
+    """The first chunk of `request.stream()`, when it comes without waiting (no loop runs
+    at import time)."""
+    stream = request.stream()
+    try:
+        stream.__anext__().send(None)
+    except StopIteration as done:
+        return cast(bytes, done.value)
+    except Exception:
+        return None
+    finally:
+        with contextlib.suppress(StopIteration, RuntimeError):
+            stream.aclose().send(None)
+    return None
+
+
+_missing_body_state = starlette_body_state()
+# Whether KiteRequest.body() reads the body itself (≈ 2 µs less per small form) or leaves it
+# to Starlette's body(): the same bytes, the same errors, only slower.
+FAST_BODY = not _missing_body_state
+if _missing_body_state:
+    logger.warning(
+        "the installed Starlette's Request lacks %s; Kite reads request bodies through "
+        "Starlette's own body() (correct, slightly slower: see docs/architecture.md)",
+        ", ".join(_missing_body_state),
+    )
 
 
 def parse_urlencoded(body: bytes, *, max_fields: float, max_part_size: int) -> FormData:

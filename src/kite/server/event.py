@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.datastructures import URL as StarletteURL
 from starlette.datastructures import FormData, QueryParams
-from starlette.requests import Request
 
+from kite.server.body import KiteRequest
 from kite.server.cookies import Cookies
 
 if TYPE_CHECKING:
@@ -78,13 +78,14 @@ route_of = functools.lru_cache(maxsize=1024)(Route)
 class RequestEvent:
     """Everything a load, action, endpoint or hook knows about the request.
 
-    `request` is Starlette's `Request`; `url` the full URL; `params` the route parameters;
-    `route.id` the route id; `locals` a per-request namespace; `cookies` the cookie jar.
+    `request` is Starlette's `Request` (Kite's subclass of it); `url` the full URL;
+    `params` the route parameters; `route.id` the route id; `locals` a per-request
+    namespace; `cookies` the cookie jar.
     """
 
     def __init__(
         self,
-        request: Request,
+        request: KiteRequest,
         *,
         url: URL,
         cookies: Cookies,
@@ -126,7 +127,7 @@ class RequestEvent:
 
         The same as `await event.request.form()`, but usable from a plain `def` action.
         """
-        form = self.request._form
+        form = self.request.parsed_form
         if form is None:
             raise RuntimeError(
                 "event.form_data is only available in form actions (Kite reads the form "

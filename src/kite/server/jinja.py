@@ -1,19 +1,49 @@
 """Kite's Jinja2 environment: keys of a dict before its methods, and a cheaper `{{ value }}`
-and start of a render, which together are most of what a page costs to render."""
+and start of a render, which together are most of what a page costs to render.
+
+The cheaper ways build on parts of Jinja that are not its public API: its code generator's
+methods (`KiteCodeGenerator`), `Template._from_namespace`, and the attributes of a template
+that `render_template` reads. At import, `missing_internals` renders a set of probe
+templates both ways; if anything is missing or comes out different, Kite renders with
+Jinja's own code generator and `Template.render` (the same pages, slower) and logs it once.
+"""
 
 from __future__ import annotations
 
+import logging
+import posixpath
 from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping
 from io import StringIO
 from typing import Any
 
 import jinja2
+import jinja2.compiler
 import markupsafe
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.compiler import CodeGenerator, Frame
 
-__all__ = ["KiteEnvironment", "escape_output", "render_template"]
+from kite.server.template_check import TemplateFacts, template_facts
+
+__all__ = [
+    "FAST_TEMPLATES",
+    "KiteEnvironment",
+    "escape_output",
+    "missing_internals",
+    "render_template",
+    "use_jinjas_own_rendering",
+]
+
+logger = logging.getLogger("kite")
+
+
+def _unchanged(method: Any) -> Any:
+    return method
+
+
+# The decorator Jinja puts on its visitors of expressions (it folds constants); a Jinja
+# without it fails the check below, and Kite keeps to Jinja's own generator.
+optimizeconst: Callable[[Any], Any] = getattr(jinja2.compiler, "optimizeconst", _unchanged)
 
 
 def _escape_public(text: str, /) -> str:
@@ -73,6 +103,9 @@ class KiteCodeGenerator(CodeGenerator):
             and node.find(nodes.Extends) is None
             and all(include.with_context for include in node.find_all(nodes.Include))
         )
+        if self.name is not None and isinstance(self.environment, KiteEnvironment):
+            # For the start-up check of what this template pulls in (template_check.py).
+            self.environment.template_facts[self.name] = template_facts(node)
         super().visit_Template(node, frame)
 
     # `{{ row.name }}`, `{% if row.done %}`: the key of a plain dict is read in line, and only
@@ -154,8 +187,19 @@ class KiteEnvironment(jinja2.Environment):
     `form.items` and `data.keys` read the keys of those names, as in JavaScript, instead
     of the dict's methods."""
 
-    template_class = KiteTemplate
-    code_generator_class = KiteCodeGenerator
+    template_class: type[jinja2.Template] = KiteTemplate
+    code_generator_class: type[CodeGenerator] = KiteCodeGenerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template_facts: dict[str, TemplateFacts] = {}
+
+    def join_path(self, template: str, parent: str) -> str:
+        # `{% include "./row.html" %}` names a template beside the one that includes it,
+        # `../x.html` one a folder up; any other name is looked up from the loader's roots.
+        if template.startswith(("./", "../")):
+            return posixpath.normpath(posixpath.join(posixpath.dirname(parent), template))
+        return template
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Every `{{ a.b }}` comes here. Jinja's own way tries getattr() first, which for a
@@ -180,6 +224,13 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def render_template(template: jinja2.Template, variables: Mapping[str, Any]) -> str:
+    """`template.render(variables)`: with `FAST_TEMPLATES`, `_render_fast`."""
+    if FAST_TEMPLATES:
+        return _render_fast(template, variables)
+    return template.render(variables)
+
+
+def _render_fast(template: jinja2.Template, variables: Mapping[str, Any]) -> str:
     """`template.render(variables)`, without the steps that cost most in it for a small
     template: Jinja merges its globals (a ChainMap) into the variables key by key in
     Python, then lists their names for the context, on every call. Here the layers are
@@ -206,3 +257,109 @@ def _flatten(globals: MutableMapping[str, Any]) -> dict[str, Any]:
             merged.update(layer)
         return merged
     return dict(globals)
+
+
+# What KiteCodeGenerator overrides or calls on Jinja's, and what render_template reads.
+REQUIRED_GENERATOR = (
+    "visit_Template",
+    "visit_Getattr",
+    "visit",
+    "write",
+    "writeline",
+    "enter_frame",
+    "leave_frame",
+    "_output_child_pre",
+    "_output_child_post",
+)
+REQUIRED_TEMPLATE = ("_from_namespace", "root_render_func", "blocks", "globals")
+
+# Templates that take every path KiteCodeGenerator and render_template change: a buffered
+# top level, in-line lookups on names, locals and loops, plain-text inline ifs, includes,
+# imports, macros, blocks and inheritance.
+_PROBES = {
+    "base.html": "<h1>{% block title %}{{ title }}{% endblock %}</h1>{{ self.body() }}",
+    "child.html": '{% extends "base.html" %}{% block body %}{{ user.name }}{% endblock %}',
+    "row.html": "<li>{{ row.name }}: {{ 'done' if row.done else 'open' }}</li>",
+    "macros.html": "{% macro badge(x) %}<b>{{ x.label }}</b>{% endmacro %}",
+    "page.html": (
+        '{% from "macros.html" import badge %}{{ title }} {{ user.name }} {{ user.missing }}'
+        "{% for row in rows %}{% include 'row.html' %}{{ loop.index }}{% endfor %}"
+        "{% set local = {'label': '<x>'} %}{{ badge(local) }}{{ values.keys }}"
+        "{% if user.admin %}admin{% else %}{{ user.name }}{% endif %}"
+    ),
+}
+_PROBE_VARIABLES = {
+    "title": "A & B",
+    "user": {"name": "<ann>", "admin": False},
+    "rows": [{"name": "<x>", "done": True}, {"name": "y&z", "done": False}],
+    "values": {"keys": "k"},
+}
+
+
+def missing_internals() -> list[str]:
+    """The parts of Jinja that Kite's environment builds on and the installed Jinja lacks,
+    or "probe renders differ" when the probe templates come out other than with Jinja's
+    own code generator (empty: Kite's cheaper ways are safe to use)."""
+    missing = [
+        f"CodeGenerator.{name}" for name in REQUIRED_GENERATOR if not hasattr(CodeGenerator, name)
+    ]
+    if optimizeconst is _unchanged:
+        missing.append("jinja2.compiler.optimizeconst")
+    if not hasattr(jinja2.Template, "_from_namespace"):
+        missing.append("Template._from_namespace")
+    if missing:
+        return missing
+    try:
+        ours = _probe_environment(KiteEnvironment)
+        jinjas = _probe_environment(_StockEnvironment)
+        template = ours.get_template("page.html")
+        missing = [f"Template.{name}" for name in REQUIRED_TEMPLATE if not hasattr(template, name)]
+        if missing:
+            return missing
+        expected = jinjas.get_template("page.html").render(_PROBE_VARIABLES)
+        fast = _render_fast(template, _PROBE_VARIABLES)
+        if fast != expected or template.render(_PROBE_VARIABLES) != expected:
+            return ["probe renders differ"]
+        child = ours.get_template("child.html").render(_PROBE_VARIABLES)
+        if child != jinjas.get_template("child.html").render(_PROBE_VARIABLES):
+            return ["probe renders differ"]
+    except Exception as exc:
+        return [f"probe failed ({type(exc).__name__}: {exc})"]
+    return []
+
+
+class _StockEnvironment(KiteEnvironment):
+    """Kite's environment with Jinja's own code generator and templates."""
+
+    template_class = jinja2.Template
+    code_generator_class = CodeGenerator
+
+
+def _probe_environment(kind: type[jinja2.Environment]) -> jinja2.Environment:
+    return kind(
+        loader=jinja2.DictLoader(_PROBES),
+        autoescape=True,
+        undefined=jinja2.ChainableUndefined,
+        cache_size=0,
+    )
+
+
+def use_jinjas_own_rendering() -> None:
+    """Render with Jinja's own code generator and `Template.render` from now on."""
+    global FAST_TEMPLATES
+    FAST_TEMPLATES = False
+    KiteEnvironment.template_class = jinja2.Template
+    KiteEnvironment.code_generator_class = CodeGenerator
+
+
+FAST_TEMPLATES = True
+_missing = missing_internals()
+if _missing:
+    use_jinjas_own_rendering()
+    logger.warning(
+        "the installed Jinja %s lacks %s, which Kite's cheaper rendering builds on; "
+        "rendering with Jinja's own code generator (the same pages, slower: see "
+        "docs/architecture.md)",
+        jinja2.__version__,
+        ", ".join(_missing),
+    )

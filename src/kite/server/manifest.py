@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kite.exceptions import KiteError
+from kite.sansio.page_options import PageOptions, resolve_options
 from kite.sansio.routing import (
     RouteIdError,
     RoutePattern,
@@ -24,8 +25,9 @@ from kite.server.modules import (
     load_endpoint,
     load_server_module,
 )
+from kite.server.packages import route_packages
 
-__all__ = ["Folder", "Manifest", "Route", "build_manifest"]
+__all__ = ["Folder", "Manifest", "Route", "build_manifest", "options_of"]
 
 _KNOWN_FILES = {
     "+page.html",
@@ -89,6 +91,19 @@ class Route:
                 models.update(module.forms)
         return models
 
+    @functools.cached_property
+    def options(self) -> PageOptions:
+        """The page options in force (docs/page-options.md); an endpoint alone has none."""
+        if not self.has_page:
+            return PageOptions()
+        return options_of(self.folders, self.page_server)
+
+
+def options_of(folders: list[Folder], page: ServerModule | None = None) -> PageOptions:
+    """The options the layouts of `folders` declare, then the page's, the deepest winning."""
+    modules = [folder.layout_server for folder in folders] + [page]
+    return resolve_options(module.options for module in modules if module is not None)
+
 
 @dataclass
 class Manifest:
@@ -113,6 +128,8 @@ def build_manifest(src: Path) -> Manifest:
     routes_dir = src / "routes"
     if not routes_dir.is_dir():
         raise KiteError(f"{routes_dir} does not exist: create it with a +page.html inside")
+    # Before any route module runs: its folder, and every other, must be a package by then.
+    route_packages(src)
     folders: dict[str, Folder] = {}
     routes: dict[str, Route] = {}
     templates: list[str] = []

@@ -11,14 +11,15 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 import kite.server.actions as actions
 import kite.server.rerender as rerender
 from kite import devalue
-from kite.exceptions import Redirect
+from kite.exceptions import Redirect, RequestError
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
 from kite.server.load import LoadResult, run_loads
-from kite.server.manifest import Folder, Route
+from kite.server.manifest import Folder, Route, options_of
 from kite.server.modules import ServerModule
 from kite.server.prepared import page_response
+from kite.server.prerendering import for_loads, prerender_run
 from kite.server.render import PageState, fallback_error_page
 
 if TYPE_CHECKING:
@@ -32,6 +33,11 @@ logger = logging.getLogger("kite")
 async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
     method = event.request.method
     if method in ("GET", "HEAD"):
+        if app.prerendered.built and route.options.prerender is True:
+            # As SvelteKit: a prerender = True page exists only as `kite build` wrote it.
+            raise RequestError(
+                404, f"Not found: {event.url.path} (prerender = True, not in the build)"
+            )
         return await render_page(app, event, route)
     if method == "POST":
         if rerender.is_render_request(event):
@@ -66,7 +72,9 @@ async def render_page(
     `known` is the data of the leading nodes from a data token: their loads do not run.
     `form_text` is `form` as devalue already wrote it (for an ActionResult), if it was.
     """
-    loads = await run_loads(_nodes(route), event, known or ())
+    run = prerender_run(event)
+    loads_event = event if run is None else for_loads(event, run)
+    loads = await run_loads(_nodes(route), loads_event, known or ())
     if loads.error is not None:
         assert loads.failed_at is not None
         if isinstance(loads.error, Redirect):
@@ -93,7 +101,17 @@ async def render_page(
     templates.append((route.page_template, data))
     try:
         names = route.node_names()
-        document = render_with_state(app, event, templates, page, names, loads.data, form_text)
+        document = render_with_state(
+            app,
+            event,
+            templates,
+            page,
+            names,
+            loads.data,
+            form_text,
+            csr=route.options.csr,
+            seal=run is None,
+        )
     except Exception as exc:
         return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
     return page_response(document, http_status(status))
@@ -118,14 +136,22 @@ def render_with_state(
     node_data: list[dict[str, Any]],
     form_text: str | None = None,
     body_suffix: str = "",
+    *,
+    csr: bool = True,
+    seal: bool = True,
 ) -> str:
     """Render the document with the runtime's page state in its head; `node_names` and
-    `node_data` are what its data token seals."""
+    `node_data` are what its data token seals.
+
+    `csr=False` (the page option) leaves the runtime out: no script at all. `seal=False`
+    (a page `kite build` prerenders) leaves the token out: it would be sealed under the
+    build's secret, not the server's.
+    """
 
     def head(body: str) -> str:
-        if not app.assets.enabled:
+        if not app.assets.enabled or not csr:
             return ""
-        enhanced = any(marker in body for marker in _ENHANCED_MARKERS)
+        enhanced = seal and any(marker in body for marker in _ENHANCED_MARKERS)
         token = app.sealer.seal(node_names, node_data) if enhanced else None
         state = {
             "url": event.url.path + (f"?{event.url.query}" if event.url.query else ""),
@@ -238,7 +264,14 @@ async def _try_error_page(
         names = [folder.route_id for folder in folders]
         node_data = loads.data[: len(folders)]
         document = render_with_state(
-            app, event, templates, page, names, node_data, body_suffix=suffix
+            app,
+            event,
+            templates,
+            page,
+            names,
+            node_data,
+            body_suffix=suffix,
+            csr=options_of(folders).csr,
         )
     except Exception:
         logger.exception("the error page %s failed to render", folders[-1].error_template)

@@ -24,6 +24,11 @@ before.
 
 Everything else is uvicorn's, unchanged: parsing, keep-alive, pipelining, flow control,
 limits, timeouts, 100-continue, upgrades.
+
+Both changes lean on parts of uvicorn's protocol that are not its public API (the methods
+and attributes named in `REQUIRED_METHODS` and `REQUIRED_STATE`). `missing_features` looks
+for each of them, by name, on the uvicorn that is installed; `kite start` serves with
+uvicorn's own httptools protocol instead when one is missing (see `cli.http_protocol`).
 """
 
 from __future__ import annotations
@@ -33,9 +38,18 @@ import logging
 import weakref
 from typing import Any, cast
 
+from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
 
-__all__ = ["BatchedTransport", "KiteHttpProtocol", "WriteBatch"]
+__all__ = [
+    "REQUIRED_METHODS",
+    "REQUIRED_STATE",
+    "BatchedTransport",
+    "KiteHttpProtocol",
+    "WriteBatch",
+    "missing_features",
+]
 
 logger = logging.getLogger("kite")
 
@@ -195,3 +209,37 @@ class KiteHttpProtocol(HttpToolsProtocol):
         if self._idle_timer is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
+
+
+# What KiteHttpProtocol calls or overrides on uvicorn's protocol, and the attributes of a
+# connection it reads: none of them is uvicorn's public API. `_start_asgi_task` first
+# appeared in uvicorn 0.45; the rest is older.
+REQUIRED_METHODS = (
+    "connection_made",
+    "connection_lost",
+    "eof_received",
+    "on_response_complete",
+    "timeout_keep_alive_handler",
+    "_unset_keepalive_if_required",
+    "_start_asgi_task",
+)
+REQUIRED_STATE = ("loop", "transport", "flow", "pipeline", "server_state", "timeout_keep_alive")
+
+
+async def _probe_app(scope: Any, receive: Any, send: Any) -> None:  # never called
+    raise NotImplementedError
+
+
+def missing_features(base: type[HttpToolsProtocol] = HttpToolsProtocol) -> list[str]:
+    """The names that KiteHttpProtocol needs and `base` (uvicorn's protocol, as installed)
+    lacks: methods on the class, and attributes of a connection made by its constructor."""
+    missing = [f"{name}()" for name in REQUIRED_METHODS if not callable(getattr(base, name, None))]
+    loop = asyncio.new_event_loop()
+    try:
+        config = Config(app=_probe_app, http="httptools", lifespan="off", log_config=None)
+        probe = base(config=config, server_state=ServerState(), app_state={}, _loop=loop)
+    except Exception as exc:  # any change to the constructor: stay on uvicorn's own way
+        return [*missing, f"__init__ ({type(exc).__name__}: {exc})"]
+    finally:
+        loop.close()
+    return missing + [name for name in REQUIRED_STATE if not hasattr(probe, name)]

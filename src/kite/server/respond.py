@@ -1,5 +1,6 @@
-"""The request pipeline: path checks → static files → trailing slash → CSRF → route match →
-`handle` hook → page, action or endpoint → cookies and headers on whatever comes out."""
+"""The request pipeline: path checks → static files → route match → trailing slash →
+prerendered pages → CSRF → `handle` hook → page, action or endpoint → cookies and headers
+on whatever comes out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 from kite.exceptions import Redirect, RequestError
 from kite.sansio import csrf
 from kite.sansio.negotiation import negotiate
+from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
@@ -33,6 +35,9 @@ __all__ = ["respond"]
 
 logger = logging.getLogger("kite")
 
+# Where the request is kept in its scope, for `respond` to close it after the response.
+_REQUEST_KEY = "kite.request"
+
 
 async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None:
     try:
@@ -41,7 +46,14 @@ async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None
         # Only what happens before an event exists lands here (a path that cannot be decoded).
         response = PlainTextResponse(exc.detail, status_code=exc.status)
         add_security_headers(response, app.settings.security_raw_headers, html_only=False)
-    await response(scope, receive, send)
+    try:
+        await response(scope, receive, send)
+    finally:
+        # Uploaded files are temporary files: close them once the response is sent (a
+        # streamed response may still read one), not whenever they are garbage-collected.
+        request = scope.get(_REQUEST_KEY)
+        if request is not None:
+            await request.close()
 
 
 def _own_path(scope: Scope) -> tuple[str, str]:
@@ -67,6 +79,8 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         raise RequestError(431, f"Request headers of {header_size} bytes exceed max_header_size")
     method = scope["method"]
     if method in ("GET", "HEAD"):
+        if path == app.settings.health_path:
+            return await app.health.response()
         if path.startswith("/_kite/"):
             asset = app.assets.response(path)
             if asset is None:
@@ -75,18 +89,32 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         static_file = app.static.lookup(path)
         if static_file is not None:
             return app.static.response(static_file)
-    if len(raw) > 1 and raw.endswith("/"):
-        # "//evil.example/" must not become a protocol-relative Location.
-        location = root + "/" + raw.strip("/")
-        query = scope.get("query_string", b"").decode("latin-1")
-        return RedirectResponse(location + (f"?{query}" if query else ""), status_code=308)
+    matched = app.manifest.match(path)
+    # The route's trailing_slash option; a URL no route matches is treated as "never".
+    trailing = matched[0].options.trailing_slash if matched is not None else "never"
+    if raw.endswith("/") or trailing == "always":
+        normalized = normalize_path(raw, trailing)
+        if normalized != raw:
+            # 308 whatever the method, as SvelteKit: the browser repeats a POST as a POST.
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = root + normalized + (f"?{query}" if query else "")
+            return RedirectResponse(location, status_code=308)
+    if (
+        matched is not None
+        and method in ("GET", "HEAD")
+        and app.prerendered.pages
+        # Beside a +server.py the Accept header decides, which needs the whole pipeline.
+        and matched[0].endpoint is None
+    ):
+        prerendered = app.prerendered.response(path)
+        if prerendered is not None:
+            return add_security_headers(prerendered, app.settings.security_raw_headers)
     event = _make_event(app, scope, receive)
     token = bind_event(event)
     try:
         forbidden = _check_csrf(app, event)
         if forbidden is not None:
             return forbidden
-        matched = app.manifest.match(path)
         route = None
         if matched is not None:
             route, event.params = matched
@@ -105,7 +133,10 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     query = scope.get("query_string", b"").decode("latin-1")
     raw_path = scope.get("raw_path", b"").decode("ascii") or quote(scope["path"], safe="/%")
     url = URL(f"{scheme}://{host}{raw_path}" + (f"?{query}" if query else ""))
-    request = KiteRequest(scope, limit_body(receive, scope, app.settings.body_size_limit))
+    limited = limit_body(receive, scope, app.settings.body_size_limit)
+    request = KiteRequest(scope, limited)
+    request.body_limit = limited
+    scope[_REQUEST_KEY] = request
     request.form_limits = app.form_limits
     cookies = Cookies(
         request.headers.get("cookie"),

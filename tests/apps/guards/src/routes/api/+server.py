@@ -1,0 +1,5 @@
+from kite import json
+
+
+async def POST(event):
+    return json({"received": await event.request.json()})

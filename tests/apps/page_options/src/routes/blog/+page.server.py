@@ -1,0 +1,7 @@
+prerender = True
+
+POSTS = {"hello": "Hello, world", "second": "The second post"}
+
+
+def load(event):
+    return {"posts": POSTS}

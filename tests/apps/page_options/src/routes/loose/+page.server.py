@@ -1,0 +1,5 @@
+trailing_slash = "ignore"
+
+
+def load(event):
+    return {"path": event.url.path}
