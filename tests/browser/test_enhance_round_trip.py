@@ -128,3 +128,14 @@ def test_the_submit_function_runs_during_the_submit_event(
     assert js_page.evaluate(SUBMIT_AND_LOOK) is True
     expect(js_page.locator("p.sent")).to_have_text("hello")
     expect(js_page.locator("input.text")).to_be_enabled()
+
+
+def test_a_result_of_a_page_without_the_runtime_loads_that_page(js_page: Page, app: Server) -> None:
+    """A page with `csr = False` must work natively: it is loaded, not swapped in (which
+    would leave this page's runtime running on it)."""
+    open_page(js_page, app.url + "/later")
+    js_page.click("button.plain")
+    expect(js_page.locator("h1")).to_have_text("Plain")
+    expect(js_page).to_have_url(app.url + "/plain")
+    expect(js_page.locator("html[data-kite-ready]")).to_have_count(0)
+    assert js_page.evaluate("document.querySelectorAll('script').length") == 0
