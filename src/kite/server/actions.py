@@ -195,7 +195,8 @@ async def _json_response(
         return json_redirect(app, outcome.exc)
     if outcome.kind == "error":
         assert outcome.exc is not None
-        return json_error(app, event, await public_error(app, outcome.exc, event))
+        error = await public_error(app, outcome.exc, event)
+        return json_error(app, event, error, await _error_document(app, event, route, error))
     if outcome.kind == "success" and _is_falsy(outcome.data):
         extra = await _document(app, event, route, None, None, status=204, reload=True)
         return _json(app, action_result.success_result(location, None, extra), 200)
@@ -236,6 +237,16 @@ async def _document(
     return None if document is None else {"kite": {"document": document}}
 
 
+async def _error_document(
+    app: Kite, event: RequestEvent, route: Route, error: PublicError
+) -> dict[str, Any] | None:
+    """The error page in the same response, when Kite's runtime asks for the page."""
+    if rerender.RENDER_HEADER not in event.request.headers:
+        return None
+    document = await rerender.error_document_for_result(app, event, route, error)
+    return None if document is None else {"kite": {"document": document}}
+
+
 def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
     path = getattr(exc, "path", "")
     where = f" (data{path})" if path else ""
@@ -269,6 +280,8 @@ def json_redirect(app: Kite, exc: Redirect) -> Response:
     return _json(app, action_result.redirect_result(exc.status, exc.location), 200)
 
 
-def json_error(app: Kite, event: RequestEvent, error: PublicError) -> Response:
-    body = action_result.error_result(_location(event), error.body)
+def json_error(
+    app: Kite, event: RequestEvent, error: PublicError, extra: dict[str, Any] | None = None
+) -> Response:
+    body = action_result.error_result(_location(event), error.body, extra)
     return _json(app, body, error.status, error.headers)
