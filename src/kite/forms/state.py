@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from kite._current import event_var
 from kite.exceptions import ActionFailure, HttpError
 from kite.forms.decode import DEFAULT_MAX_DEPTH, DEFAULT_MAX_INDEX, Decoded, decode
 from kite.forms.messages import default_message, message_template
@@ -173,10 +174,8 @@ def fail_form(
     Keys are field names as in the form (`address.city`), or `"_form"` for the whole form;
     the submitted values go back as for any invalid form.
     """
-    from kite.server.event import current_event
-
     model = form if isinstance(form, type) else type(form)
-    event = current_event()
+    event = event_var.get()
     form_data = event.request.parsed_form if event is not None else None
     context = getattr(event, "_forms", NO_FORMS) if event is not None else NO_FORMS
     state = form_state(model, form_data, context.form_id(model, form_data), errors)

@@ -88,7 +88,8 @@ async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
         action = _select(app, event, route)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
         # the rate (whose key may need the form) after it.
-        apply_body_limit(event, route, action, app.settings.body_size_limit)
+        page_limit = route.page_server.body_size_limit if route.page_server else None
+        apply_body_limit(event, action, page_limit, app.settings.body_size_limit)
         await _read_body(event)
         await app.rate_limiter.check(event, route, declared_limits(action))
         returned = await call_user(action, event, in_thread=True)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from starlette.datastructures import URL as StarletteURL
 from starlette.datastructures import FormData, QueryParams
 
+from kite._current import event_var
+from kite.forms.state import FormContext, read_form
 from kite.server.body import KiteRequest
 from kite.server.cookies import Cookies
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-
-    from kite.forms.state import FormContext
 
     Model = TypeVar("Model", bound=BaseModel)
 
@@ -33,9 +33,7 @@ __all__ = [
     "route_of",
 ]
 
-_current: contextvars.ContextVar[RequestEvent | None] = contextvars.ContextVar(
-    "kite_request_event", default=None
-)
+_current: contextvars.ContextVar[RequestEvent | None] = event_var
 
 
 class URL(StarletteURL):
@@ -144,8 +142,6 @@ class RequestEvent:
         In a plain `def` action, which runs in a worker thread, it returns the model
         directly. See docs/typed-forms.md.
         """
-        from kite.forms.state import read_form
-
         return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))
 
     def parent(self) -> Any:
