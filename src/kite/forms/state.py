@@ -22,7 +22,13 @@ from starlette.datastructures import FormData, UploadFile
 
 from kite._current import event_var
 from kite.exceptions import ActionFailure, HttpError
-from kite.forms.decode import DEFAULT_MAX_DEPTH, DEFAULT_MAX_INDEX, Decoded, decode
+from kite.forms.decode import (
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_INDEX,
+    Decoded,
+    FormShapeError,
+    decode,
+)
 from kite.forms.messages import default_message, message_template
 from kite.forms.names import parse_name
 from kite.forms.schema import Field, fields_of, resolve
@@ -282,8 +288,6 @@ def _field_name(
 async def read_form(event: Any, model: type[Model], *, max_index: int, max_depth: int) -> Model:
     """`event.form(model)`: read the form if nobody has yet, validate it, raise InvalidForm
     with worded messages when it does not validate."""
-    from kite.forms.decode import FormShapeError
-
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(
             f"event.form() takes a pydantic model class, got {model!r} — "

@@ -10,26 +10,33 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-import kite.server.page as page
-import kite.server.rerender as rerender
 from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.action_hints import unknown_action_hint
-from kite.sansio.negotiation import media_type, negotiate
+from kite.sansio.negotiation import media_type
 from kite.server.calling import call_user
+from kite.server.document import render_error, render_page
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
 from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
-from kite.server.prepared import json_response
+from kite.server.prepared import redirect_response
 from kite.server.ratelimit import RateLimited
+from kite.server.rerender import RENDER_HEADER, document_for_result, error_document_for_result
+from kite.server.results import (
+    is_action_json,
+    json_error,
+    json_redirect,
+    json_result,
+    result_location,
+)
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
-__all__ = ["handle_action", "is_action_json", "json_error", "json_redirect"]
+__all__ = ["handle_action"]
 
 FORM_TYPES = (
     "application/x-www-form-urlencoded",
@@ -49,41 +56,19 @@ class Outcome:
     exc: BaseException | None = None
 
 
-def is_action_json(event: RequestEvent, route: Route) -> bool:
-    """A POST to a page whose `Accept` prefers JSON: answer with an ActionResult."""
-    if event.request.method != "POST" or not route.has_page:
-        return False
-    return _prefers_json(event.request.headers.get("accept"))
-
-
-# Browsers send a handful of distinct Accept headers and an app a handful of action queries:
-# these answers are remembered rather than parsed on every POST (bounded, so that a client
-# sending endless variants only evicts entries).
-@functools.lru_cache(maxsize=256)
-def _prefers_json(accept: str | None) -> bool:
-    return negotiate(accept, ["application/json", "text/html"]) == "application/json"
-
-
 @functools.lru_cache(maxsize=256)
 def _action_name(query: str) -> str | None:
     return action_result.action_name(query)
 
 
-_result_location = functools.lru_cache(maxsize=256)(action_result.result_location)
-
-
-def _location(event: RequestEvent) -> str:
-    return _result_location(event.url.path, event.url.query)
-
-
-async def handle_action(app: Kite, event: RequestEvent, route: Route) -> Response:
+async def handle_action(app: Site, event: RequestEvent, route: Route) -> Response:
     outcome = await _run(app, event, route)
     if is_action_json(event, route):
         return await _json_response(app, event, route, outcome)
     return await _html_response(app, event, route, outcome)
 
 
-async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
+async def _run(app: Site, event: RequestEvent, route: Route) -> Outcome:
     try:
         action = _select(app, event, route)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
@@ -110,7 +95,7 @@ async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
     return _classify(route, returned)
 
 
-def _select(app: Kite, event: RequestEvent, route: Route) -> Any:
+def _select(app: Site, event: RequestEvent, route: Route) -> Any:
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise _method_not_allowed(route, app.dev)
@@ -140,7 +125,7 @@ async def _read_body(event: RequestEvent) -> None:
         await event.request.form()
 
 
-def _dev_hint(app: Kite, route: Route, requested: str | None) -> str | None:
+def _dev_hint(app: Site, route: Route, requested: str | None) -> str | None:
     if not app.dev or route.page_server is None:
         return None
     file = route.page_server.path.relative_to(app.app_dir).as_posix()
@@ -188,9 +173,9 @@ def _is_falsy(value: Any) -> bool:
 
 
 async def _json_response(
-    app: Kite, event: RequestEvent, route: Route, outcome: Outcome
+    app: Site, event: RequestEvent, route: Route, outcome: Outcome
 ) -> Response:
-    location = _location(event)
+    location = result_location(event)
     if outcome.kind == "redirect":
         assert isinstance(outcome.exc, Redirect)
         return json_redirect(app, outcome.exc)
@@ -200,7 +185,7 @@ async def _json_response(
         return json_error(app, event, error, await _error_document(app, event, route, error))
     if outcome.kind == "success" and _is_falsy(outcome.data):
         extra = await _document(app, event, route, None, None, status=204, reload=True)
-        return _json(app, action_result.success_result(location, None, extra), 200)
+        return json_result(app, action_result.success_result(location, None, extra), 200)
     data = devalue.UNDEFINED if outcome.data is None else outcome.data
     try:
         serialized = devalue.stringify(data, reducers=app.reducers)
@@ -210,16 +195,16 @@ async def _json_response(
     form = None if data is devalue.UNDEFINED else data
     if outcome.kind == "success":
         extra = await _document(app, event, route, form, serialized, status=200, reload=True)
-        return _json(app, action_result.success_result(location, serialized, extra), 200)
+        return json_result(app, action_result.success_result(location, serialized, extra), 200)
     extra = await _document(
         app, event, route, form, serialized, status=outcome.status, reload=False
     )
     body = action_result.failure_result(outcome.status, location, serialized, extra)
-    return _json(app, body, outcome.status)
+    return json_result(app, body, outcome.status)
 
 
 async def _document(
-    app: Kite,
+    app: Site,
     event: RequestEvent,
     route: Route,
     form: Any,
@@ -230,21 +215,21 @@ async def _document(
 ) -> dict[str, Any] | None:
     """Kite's runtime asks (x-kite-render) for the page in the same response. `form_text`
     is `form` as the ActionResult carries it: the page's state reuses it."""
-    if rerender.RENDER_HEADER not in event.request.headers:
+    if RENDER_HEADER not in event.request.headers:
         return None
-    document = await rerender.document_for_result(
+    document = await document_for_result(
         app, event, route, form=form, status=status, reload=reload, form_text=form_text
     )
     return None if document is None else {"kite": {"document": document}}
 
 
 async def _error_document(
-    app: Kite, event: RequestEvent, route: Route, error: PublicError
+    app: Site, event: RequestEvent, route: Route, error: PublicError
 ) -> dict[str, Any] | None:
     """The error page in the same response, when Kite's runtime asks for the page."""
-    if rerender.RENDER_HEADER not in event.request.headers:
+    if RENDER_HEADER not in event.request.headers:
         return None
-    document = await rerender.error_document_for_result(app, event, route, error)
+    document = await error_document_for_result(app, event, route, error)
     return None if document is None else {"kite": {"document": document}}
 
 
@@ -255,34 +240,13 @@ def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
 
 
 async def _html_response(
-    app: Kite, event: RequestEvent, route: Route, outcome: Outcome
+    app: Site, event: RequestEvent, route: Route, outcome: Outcome
 ) -> Response:
     if outcome.kind == "redirect":
         assert isinstance(outcome.exc, Redirect)
-        from kite.server.respond import redirect_response
-
         return redirect_response(outcome.exc)
     if outcome.kind == "error":
         assert outcome.exc is not None
-        return await page.render_error(app, event, route, outcome.exc, failed_at=len(route.folders))
+        return await render_error(app, event, route, outcome.exc, failed_at=len(route.folders))
     form = None if outcome.data is devalue.UNDEFINED else outcome.data
-    return await page.render_page(app, event, route, form=form, status=outcome.status)
-
-
-def _json(app: Kite, body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
-    # SvelteKit's client compares x-sveltekit-version with its own to notice a new deployment.
-    if not headers:
-        return json_response(body, status, app.version)
-    headers = {**headers, "x-sveltekit-version": app.version}
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
-
-
-def json_redirect(app: Kite, exc: Redirect) -> Response:
-    return _json(app, action_result.redirect_result(exc.status, exc.location), 200)
-
-
-def json_error(
-    app: Kite, event: RequestEvent, error: PublicError, extra: dict[str, Any] | None = None
-) -> Response:
-    body = action_result.error_result(_location(event), error.body, extra)
-    return _json(app, body, error.status, error.headers)
+    return await render_page(app, event, route, form=form, status=outcome.status)

@@ -9,17 +9,18 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from kite.exceptions import Redirect
 from kite.sansio.negotiation import negotiate
 from kite.server.calling import call_user
+from kite.server.document import render_error
 from kite.server.errors import public_error
 from kite.server.event import RequestEvent
 from kite.server.modules import EndpointModule
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
 __all__ = ["call_endpoint"]
 
 
-async def call_endpoint(app: Kite, event: RequestEvent, endpoint: EndpointModule) -> Response:
+async def call_endpoint(app: Site, event: RequestEvent, endpoint: EndpointModule) -> Response:
     method = event.request.method
     handler = endpoint.handlers.get(method)
     if handler is None and method == "HEAD":
@@ -48,12 +49,10 @@ async def call_endpoint(app: Kite, event: RequestEvent, endpoint: EndpointModule
     return response
 
 
-async def _endpoint_error(app: Kite, event: RequestEvent, exc: Exception) -> Response:
+async def _endpoint_error(app: Site, event: RequestEvent, exc: Exception) -> Response:
     """API clients get the error as JSON; browsers get the error page."""
     accept = event.request.headers.get("accept") or "text/html"
     if negotiate(accept, ["application/json", "text/html"]) == "application/json":
         error = await public_error(app, exc, event)
         return JSONResponse(error.body, status_code=error.status, headers=error.headers)
-    from kite.server.page import render_error
-
     return await render_error(app, event, None, exc)

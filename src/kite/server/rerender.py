@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-import kite.server.page as page
 from kite import devalue
 from kite.exceptions import HttpError, RequestError
 from kite.sansio import action_result
 from kite.sansio.negotiation import media_type
+from kite.server.document import render_error, render_error_page, render_page
 from kite.server.errors import PublicError
 from kite.server.event import URL, RequestEvent
 from kite.server.load import run_loads
@@ -19,7 +19,7 @@ from kite.server.manifest import Route
 from kite.server.prepared import PageResponse
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
 __all__ = [
     "document_for_result",
@@ -38,7 +38,7 @@ def is_render_request(event: RequestEvent) -> bool:
     )
 
 
-def sealed_data(app: Kite, route: Route, token: object) -> list[dict[str, Any]]:
+def sealed_data(app: Site, route: Route, token: object) -> list[dict[str, Any]]:
     """The data a data token holds for this route's leading nodes (all of them when it was
     sealed on the same page, the shared layouts when on another); empty when unusable."""
     if not isinstance(token, str) or token in ("", "1"):
@@ -46,7 +46,7 @@ def sealed_data(app: Kite, route: Route, token: object) -> list[dict[str, Any]]:
     return app.sealer.open(token, route.node_names())
 
 
-async def handle_render_request(app: Kite, event: RequestEvent, route: Route) -> Response:
+async def handle_render_request(app: Site, event: RequestEvent, route: Route) -> Response:
     payload = await _payload(event)
     status = payload.get("status", 200)
     if type(status) is not int or not 200 <= status <= 599 or 300 <= status <= 399:
@@ -69,20 +69,20 @@ async def handle_render_request(app: Kite, event: RequestEvent, route: Route) ->
             [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
         )
         failed_at = len(route.folders)
-        return await page.render_error(app, event, route, exc, failed_at=failed_at, loads=loads)
-    response = await page.render_page(app, event, route, form=form, status=status, known=known)
+        return await render_error(app, event, route, exc, failed_at=failed_at, loads=loads)
+    response = await render_page(app, event, route, form=form, status=status, known=known)
     if form is not None and response.status_code >= 500 > status:
         await _check_form_fits(app, event, route, known)
     return response
 
 
 async def _check_form_fits(
-    app: Kite, event: RequestEvent, route: Route, known: list[dict[str, Any]]
+    app: Site, event: RequestEvent, route: Route, known: list[dict[str, Any]]
 ) -> None:
     """The `form` of a render request comes from the browser, so it can hold what the page's
     templates never expect (a cycle, a set, a string for a dict). When the page renders
     without it, the fault is the request's: 400, not the 500 of a broken page."""
-    without = await page.render_page(app, event, route, form=None, status=200, known=known)
+    without = await render_page(app, event, route, form=None, status=200, known=known)
     if without.status_code < 500:
         raise RequestError(
             400, "Render request: the page cannot be rendered with this form (see the log)"
@@ -99,7 +99,7 @@ async def _payload(event: RequestEvent) -> dict[str, Any]:
     return payload
 
 
-def _form(app: Kite, text: object) -> Any:
+def _form(app: Site, text: object) -> Any:
     if text is None:
         return None
     if not isinstance(text, str):
@@ -119,7 +119,7 @@ def _page_event(event: RequestEvent) -> RequestEvent:
 
 
 async def document_for_result(
-    app: Kite,
+    app: Site,
     event: RequestEvent,
     route: Route,
     *,
@@ -132,7 +132,7 @@ async def document_for_result(
     does not render as expected (a load redirected or failed), so the runtime falls back."""
     known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
     page_event = _page_event(event)
-    response = await page.render_page(
+    response = await render_page(
         app, page_event, route, form=form, status=status, known=known, form_text=form_text
     )
     if not isinstance(response, PageResponse):
@@ -141,7 +141,7 @@ async def document_for_result(
 
 
 async def error_document_for_result(
-    app: Kite, event: RequestEvent, route: Route, error: PublicError
+    app: Site, event: RequestEvent, route: Route, error: PublicError
 ) -> str | None:
     """The nearest error page for an enhanced action's error, as the render request with
     `error` would show it (layout data from the token where it holds it): None when no page
@@ -151,7 +151,7 @@ async def error_document_for_result(
     layouts = [folder.layout_server for folder in route.folders]
     loads = await run_loads(layouts, page_event, known[: len(route.folders)])
     failed_at = len(route.folders)
-    response = await page.render_error_page(
+    response = await render_error_page(
         app, page_event, route, error, failed_at=failed_at, loads=loads
     )
     if media_type(response.headers.get("content-type")) != "text/html":

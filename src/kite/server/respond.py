@@ -22,14 +22,17 @@ from kite.sansio.routing import decode_path
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
+from kite.server.document import render_error
 from kite.server.endpoint import call_endpoint
 from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_event
 from kite.server.manifest import Route
 from kite.server.page import handle_page
+from kite.server.prepared import redirect_response
+from kite.server.results import is_action_json, json_redirect
 from kite.server.security import add_security_headers
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
 __all__ = ["respond"]
 
@@ -39,7 +42,7 @@ logger = logging.getLogger("kite")
 _REQUEST_KEY = "kite.request"
 
 
-async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None:
+async def respond(app: Site, scope: Scope, receive: Receive, send: Send) -> None:
     try:
         response = await _respond(app, scope, receive)
     except RequestError as exc:
@@ -66,7 +69,7 @@ def _own_path(scope: Scope) -> tuple[str, str]:
     return raw, root
 
 
-async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
+async def _respond(app: Site, scope: Scope, receive: Receive) -> Response:
     try:
         raw, root = _own_path(scope)
         path = decode_path(raw)
@@ -126,7 +129,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         unbind_event(token)
 
 
-def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
+def _make_event(app: Site, scope: Scope, receive: Receive) -> RequestEvent:
     scheme, host, client = _trusted_origin_parts(app, scope)
     if host is None:
         raise RequestError(400, "Bad Request: the Host header is missing or malformed")
@@ -150,7 +153,7 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     return RequestEvent(request, url=url, cookies=cookies, client_address=client)
 
 
-def _trusted_origin_parts(app: Kite, scope: Scope) -> tuple[str, str | None, str]:
+def _trusted_origin_parts(app: Site, scope: Scope) -> tuple[str, str | None, str]:
     client = scope.get("client")
     peer = client[0] if client else ""
     scheme = scope.get("scheme", "http")
@@ -231,7 +234,7 @@ def _origin_of(scheme: str, netloc: str) -> str:
     return csrf.origin_of(f"{scheme}://{netloc}")
 
 
-def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
+def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
     settings = app.settings
     request = event.request
     if not settings.csrf_check_origin or request.method in ("GET", "HEAD", "OPTIONS"):
@@ -261,7 +264,7 @@ def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
     return PlainTextResponse(message + (f"\n\n{explanation}" if app.dev else ""), status_code=403)
 
 
-async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Response:
+async def _handle(app: Site, event: RequestEvent, route: Route | None) -> Response:
     async def resolve(resolved_event: RequestEvent) -> Response:
         # Added before `handle` sees the response, so that the hook can change or drop them.
         return _secured(app, resolved_event, await _dispatch(app, resolved_event, route))
@@ -279,17 +282,13 @@ async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Respon
         return response
     except Redirect as exc:
         if route is not None and _is_action_json(event, route):
-            from kite.server.actions import json_redirect
-
             return json_redirect(app, exc)
         return redirect_response(exc)
     except Exception as exc:
-        from kite.server.page import render_error
-
         return _secured(app, event, await render_error(app, event, route, exc))
 
 
-async def _dispatch(app: Kite, event: RequestEvent, route: Route | None) -> Response:
+async def _dispatch(app: Site, event: RequestEvent, route: Route | None) -> Response:
     if route is None:
         raise RequestError(404, f"Not found: {event.url.path}")
     method = event.request.method
@@ -324,21 +323,14 @@ def _page_wins(event: RequestEvent, route: Route) -> bool:
 
 
 def _is_action_json(event: RequestEvent, route: Route) -> bool:
-    from kite.server.actions import is_action_json
-
     if route.endpoint is not None and not _page_wins(event, route):
         return False
     return is_action_json(event, route)
 
 
-def _secured(app: Kite, event: RequestEvent, response: Response) -> Response:
+def _secured(app: Site, event: RequestEvent, response: Response) -> Response:
     headers = app.settings.security_raw_headers
     return add_security_headers(response, headers, kept=event.response_headers)
-
-
-def redirect_response(exc: Redirect) -> Response:
-    """The real 3xx for a redirect: its status, `Location`, and no body."""
-    return Response(status_code=exc.status, headers={"location": exc.location})
 
 
 def _finish(event: RequestEvent, response: Response) -> Response:
