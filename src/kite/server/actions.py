@@ -15,7 +15,7 @@ from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.action_hints import unknown_action_hint
-from kite.sansio.negotiation import media_type
+from kite.sansio.classify import Classified
 from kite.server.calling import call_user
 from kite.server.document import render_error, render_page
 from kite.server.errors import PublicError, public_error
@@ -26,7 +26,6 @@ from kite.server.prepared import redirect_response
 from kite.server.ratelimit import RateLimited
 from kite.server.rerender import RENDER_HEADER, document_for_result, error_document_for_result
 from kite.server.results import (
-    is_action_json,
     json_error,
     json_redirect,
     json_result,
@@ -61,26 +60,26 @@ def _action_name(query: str) -> str | None:
     return action_result.action_name(query)
 
 
-async def handle_action(app: Site, event: RequestEvent, route: Route) -> Response:
-    outcome = await _run(app, event, route)
-    if is_action_json(event, route):
+async def handle_action(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Response:
+    outcome = await _run(app, event, route, kind)
+    if kind.action_json:
         return await _json_response(app, event, route, outcome)
     return await _html_response(app, event, route, outcome)
 
 
-async def _run(app: Site, event: RequestEvent, route: Route) -> Outcome:
+async def _run(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Outcome:
     try:
-        action = _select(app, event, route)
+        action = _select(app, event, route, kind.media_type)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
         # the rate (whose key may need the form) after it.
         page_limit = route.page_server.body_size_limit if route.page_server else None
         apply_body_limit(event, action, page_limit, app.settings.body_size_limit)
-        await _read_body(event)
+        await _read_body(event, kind.media_type)
         await app.rate_limiter.check(event, route, declared_limits(action))
         returned = await call_user(action, event, in_thread=True)
     except RateLimited as exc:
         # Enhanced: a failure the page can show; native: the page's error handling.
-        if is_action_json(event, route):
+        if kind.action_json:
             return Outcome("failure", 429, exc.failure_data())
         return Outcome("error", exc=exc)
     except Redirect as exc:
@@ -95,7 +94,7 @@ async def _run(app: Site, event: RequestEvent, route: Route) -> Outcome:
     return _classify(route, returned)
 
 
-def _select(app: Site, event: RequestEvent, route: Route) -> Any:
+def _select(app: Site, event: RequestEvent, route: Route, body_type: str | None) -> Any:
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise _method_not_allowed(route, app.dev)
@@ -108,18 +107,18 @@ def _select(app: Site, event: RequestEvent, route: Route) -> Any:
         raise RequestError(
             404, f"No action with name '{name}' found", hint=_dev_hint(app, route, requested)
         )
-    content_type = event.request.headers.get("content-type")
-    if media_type(content_type) not in FORM_TYPES:
+    if body_type not in FORM_TYPES:
+        content_type = event.request.headers.get("content-type")
         raise RequestError(
             415, f"Form actions expect form-encoded data — received {content_type or 'null'}"
         )
     return action
 
 
-async def _read_body(event: RequestEvent) -> None:
+async def _read_body(event: RequestEvent, body_type: str | None) -> None:
     """Parse the form before the action runs, so that a body over the limit or a malformed
     one is answered 413/400 and never half-read by the action."""
-    if media_type(event.request.headers.get("content-type")) == "text/plain":
+    if body_type == "text/plain":
         await event.request.body()
     else:
         await event.request.form()

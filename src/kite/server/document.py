@@ -19,7 +19,7 @@ from kite.server.modules import ServerModule
 from kite.server.prepared import page_response, redirect_response
 from kite.server.prerendering import for_loads, prerender_run
 from kite.server.render import PageState, fallback_error_page
-from kite.server.results import is_action_json, json_error
+from kite.server.results import json_error
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -42,6 +42,7 @@ async def render_page(
     status: int = 200,
     known: list[dict[str, Any]] | None = None,
     form_text: str | None = None,
+    as_json: bool = False,
 ) -> Response:
     """Run the loads of the page and render it; `form` is an action's data, if any.
 
@@ -56,7 +57,7 @@ async def render_page(
         if isinstance(loads.error, Redirect):
             return redirect_response(loads.error)
         return await render_error(
-            app, event, route, loads.error, failed_at=loads.failed_at, loads=loads
+            app, event, route, loads.error, failed_at=loads.failed_at, loads=loads, as_json=as_json
         )
     page_index = len(route.folders)
     data = loads.merged(page_index)
@@ -162,14 +163,16 @@ async def render_error(
     *,
     failed_at: int | None = None,
     loads: LoadResult | None = None,
+    as_json: bool = False,
 ) -> Response:
     """Answer with the nearest `+error.html` above the node that failed.
 
     `failed_at` indexes the route's folders (layouts), the page being one past the last.
-    An action-JSON request gets an `error` ActionResult instead.
+    `as_json` (a request classified as wanting an ActionResult) gets an `error`
+    ActionResult instead.
     """
     error = await public_error(app, exc, event)
-    if route is not None and is_action_json(event, route):
+    if route is not None and as_json:
         return json_error(app, event, error)
     return await render_error_page(app, event, route, error, failed_at=failed_at, loads=loads)
 

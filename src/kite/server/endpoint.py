@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from kite.exceptions import Redirect
-from kite.sansio.negotiation import negotiate
 from kite.server.calling import call_user
 from kite.server.document import render_error
 from kite.server.errors import public_error
@@ -20,7 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["call_endpoint"]
 
 
-async def call_endpoint(app: Site, event: RequestEvent, endpoint: EndpointModule) -> Response:
+async def call_endpoint(
+    app: Site, event: RequestEvent, endpoint: EndpointModule, *, as_json: bool
+) -> Response:
+    """Call the handler of the request's method; `as_json` (the caller prefers JSON to
+    HTML) answers an error as JSON rather than with the error page."""
     method = event.request.method
     handler = endpoint.handlers.get(method)
     if handler is None and method == "HEAD":
@@ -39,20 +42,21 @@ async def call_endpoint(app: Site, event: RequestEvent, endpoint: EndpointModule
     except Redirect:
         raise
     except Exception as exc:
-        return await _endpoint_error(app, event, exc)
+        return await _endpoint_error(app, event, exc, as_json)
     if not isinstance(response, Response):
         error = TypeError(
             f"{method} in {endpoint.path} returned {type(response).__name__}, not a response: "
             "return kite.json(data), kite.text(body) or a starlette Response"
         )
-        return await _endpoint_error(app, event, error)
+        return await _endpoint_error(app, event, error, as_json)
     return response
 
 
-async def _endpoint_error(app: Site, event: RequestEvent, exc: Exception) -> Response:
+async def _endpoint_error(
+    app: Site, event: RequestEvent, exc: Exception, as_json: bool
+) -> Response:
     """API clients get the error as JSON; browsers get the error page."""
-    accept = event.request.headers.get("accept") or "text/html"
-    if negotiate(accept, ["application/json", "text/html"]) == "application/json":
+    if as_json:
         error = await public_error(app, exc, event)
         return JSONResponse(error.body, status_code=error.status, headers=error.headers)
     return await render_error(app, event, None, exc)

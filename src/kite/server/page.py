@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from starlette.responses import PlainTextResponse, Response
 
 from kite.exceptions import RequestError
+from kite.sansio.classify import Classified
 from kite.server.actions import handle_action
 from kite.server.document import render_page
 from kite.server.event import RequestEvent
 from kite.server.manifest import Route
-from kite.server.rerender import handle_render_request, is_render_request
+from kite.server.rerender import handle_render_request
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -20,21 +21,21 @@ if TYPE_CHECKING:
 __all__ = ["handle_page"]
 
 
-async def handle_page(app: Site, event: RequestEvent, route: Route) -> Response:
+async def handle_page(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Response:
     method = event.request.method
-    if method in ("GET", "HEAD"):
+    if kind.kind == "page":
         if app.prerendered.built and route.options.prerender is True:
             # As SvelteKit: a prerender = True page exists only as `kite build` wrote it.
             raise RequestError(
                 404, f"Not found: {event.url.path} (prerender = True, not in the build)"
             )
         return await render_page(app, event, route)
-    if method == "POST":
-        if is_render_request(event):
-            return await handle_render_request(app, event, route)
-        return await handle_action(app, event, route)
+    if kind.kind == "render_request":
+        return await handle_render_request(app, event, route, as_json=kind.action_json)
+    if kind.kind in ("native_action", "enhanced_action"):
+        return await handle_action(app, event, route, kind)
     has_actions = route.actions is not None
-    if method == "OPTIONS":
+    if kind.kind == "options":
         allow = "GET, HEAD, OPTIONS" + (", POST" if has_actions else "")
         return Response(status_code=204, headers={"allow": allow})
     allow = ", ".join(["GET"] + (["POST"] if has_actions else []) + ["OPTIONS", "HEAD"])

@@ -25,17 +25,9 @@ __all__ = [
     "document_for_result",
     "error_document_for_result",
     "handle_render_request",
-    "is_render_request",
 ]
 
 RENDER_HEADER = "x-kite-render"
-
-
-def is_render_request(event: RequestEvent) -> bool:
-    headers = event.request.headers
-    return RENDER_HEADER in headers and media_type(headers.get("content-type")) == (
-        "application/json"
-    )
 
 
 def sealed_data(app: Site, route: Route, token: object) -> list[dict[str, Any]]:
@@ -46,7 +38,11 @@ def sealed_data(app: Site, route: Route, token: object) -> list[dict[str, Any]]:
     return app.sealer.open(token, route.node_names())
 
 
-async def handle_render_request(app: Site, event: RequestEvent, route: Route) -> Response:
+async def handle_render_request(
+    app: Site, event: RequestEvent, route: Route, *, as_json: bool
+) -> Response:
+    """Render the page again as the payload asks; `as_json` (the request prefers JSON) gets
+    an error as an ActionResult, as an action's would be."""
     payload = await _payload(event)
     status = payload.get("status", 200)
     if type(status) is not int or not 200 <= status <= 599 or 300 <= status <= 399:
@@ -69,20 +65,26 @@ async def handle_render_request(app: Site, event: RequestEvent, route: Route) ->
             [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
         )
         failed_at = len(route.folders)
-        return await render_error(app, event, route, exc, failed_at=failed_at, loads=loads)
-    response = await render_page(app, event, route, form=form, status=status, known=known)
+        return await render_error(
+            app, event, route, exc, failed_at=failed_at, loads=loads, as_json=as_json
+        )
+    response = await render_page(
+        app, event, route, form=form, status=status, known=known, as_json=as_json
+    )
     if form is not None and response.status_code >= 500 > status:
-        await _check_form_fits(app, event, route, known)
+        await _check_form_fits(app, event, route, known, as_json)
     return response
 
 
 async def _check_form_fits(
-    app: Site, event: RequestEvent, route: Route, known: list[dict[str, Any]]
+    app: Site, event: RequestEvent, route: Route, known: list[dict[str, Any]], as_json: bool
 ) -> None:
     """The `form` of a render request comes from the browser, so it can hold what the page's
     templates never expect (a cycle, a set, a string for a dict). When the page renders
     without it, the fault is the request's: 400, not the 500 of a broken page."""
-    without = await render_page(app, event, route, form=None, status=200, known=known)
+    without = await render_page(
+        app, event, route, form=None, status=200, known=known, as_json=as_json
+    )
     if without.status_code < 500:
         raise RequestError(
             400, "Render request: the page cannot be rendered with this form (see the log)"
@@ -132,8 +134,17 @@ async def document_for_result(
     does not render as expected (a load redirected or failed), so the runtime falls back."""
     known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
     page_event = _page_event(event)
+    # as_json: an enhanced action's page that fails is answered as the action's would be
+    # (and then not used: the runtime falls back).
     response = await render_page(
-        app, page_event, route, form=form, status=status, known=known, form_text=form_text
+        app,
+        page_event,
+        route,
+        form=form,
+        status=status,
+        known=known,
+        form_text=form_text,
+        as_json=True,
     )
     if not isinstance(response, PageResponse):
         return None

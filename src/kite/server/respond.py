@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from kite.exceptions import Redirect, RequestError
 from kite.sansio import csrf
-from kite.sansio.negotiation import negotiate
+from kite.sansio.classify import Classified, classify
 from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
 from kite.server.body import KiteRequest, limit_body
@@ -28,7 +28,8 @@ from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_ev
 from kite.server.manifest import Route
 from kite.server.page import handle_page
 from kite.server.prepared import redirect_response
-from kite.server.results import is_action_json, json_redirect
+from kite.server.rerender import RENDER_HEADER
+from kite.server.results import json_redirect
 from kite.server.security import add_security_headers
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ async def _respond(app: Site, scope: Scope, receive: Receive) -> Response:
             route, event.params = matched
             event.route = route_of(route.id)
             event._forms = app.form_contexts.get(route.id)
-        response = await _handle(app, event, route)
+        response = await _handle(app, event, route, _classify(event, route))
         return _finish(event, response)
     finally:
         unbind_event(token)
@@ -264,10 +265,25 @@ def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
     return PlainTextResponse(message + (f"\n\n{explanation}" if app.dev else ""), status_code=403)
 
 
-async def _handle(app: Site, event: RequestEvent, route: Route | None) -> Response:
+def _classify(event: RequestEvent, route: Route | None) -> Classified:
+    """What this request is: decided here once, from its method and headers."""
+    headers = event.request.headers
+    return classify(
+        event.request.method,
+        route.shape if route is not None else None,
+        accept=headers.get("accept"),
+        content_type=headers.get("content-type"),
+        render_header=RENDER_HEADER in headers,
+        sveltekit_action=headers.get("x-sveltekit-action") == "true",
+    )
+
+
+async def _handle(
+    app: Site, event: RequestEvent, route: Route | None, kind: Classified
+) -> Response:
     async def resolve(resolved_event: RequestEvent) -> Response:
         # Added before `handle` sees the response, so that the hook can change or drop them.
-        return _secured(app, resolved_event, await _dispatch(app, resolved_event, route))
+        return _secured(app, resolved_event, await _dispatch(app, resolved_event, route, kind))
 
     hook = app.hooks.handle
     try:
@@ -281,51 +297,29 @@ async def _handle(app: Site, event: RequestEvent, route: Route | None) -> Respon
             )
         return response
     except Redirect as exc:
-        if route is not None and _is_action_json(event, route):
+        if kind.kind != "endpoint" and kind.action_json:
             return json_redirect(app, exc)
         return redirect_response(exc)
     except Exception as exc:
-        return _secured(app, event, await render_error(app, event, route, exc))
+        error = await render_error(app, event, route, exc, as_json=kind.action_json)
+        return _secured(app, event, error)
 
 
-async def _dispatch(app: Site, event: RequestEvent, route: Route | None) -> Response:
+async def _dispatch(
+    app: Site, event: RequestEvent, route: Route | None, kind: Classified
+) -> Response:
     if route is None:
         raise RequestError(404, f"Not found: {event.url.path}")
-    method = event.request.method
-    if route.endpoint is not None and (not route.has_page or not _page_wins(event, route)):
-        response = await call_endpoint(app, event, route.endpoint)
+    if kind.kind == "endpoint":
+        assert route.endpoint is not None  # classify() said so
+        response = await call_endpoint(app, event, route.endpoint, as_json=kind.api_json)
     else:
-        response = await handle_page(app, event, route)
-    if route.endpoint is not None and route.has_page and method in ("GET", "HEAD"):
+        response = await handle_page(app, event, route, kind)
+    if route.endpoint is not None and route.has_page and event.request.method in ("GET", "HEAD"):
         vary = response.headers.get("vary", "")
         if "accept" not in vary.lower() and vary != "*":
             response.headers["vary"] = f"{vary}, Accept" if vary else "Accept"
     return response
-
-
-def _page_wins(event: RequestEvent, route: Route) -> bool:
-    """Beside a +server.py, browsers' navigations and form posts go to the page."""
-    request = event.request
-    method = request.method
-    if method not in ("GET", "HEAD", "POST"):
-        return False
-    if method == "POST" and request.headers.get("x-sveltekit-action") == "true":
-        return True
-    if negotiate(request.headers.get("accept"), ["*/*", "text/html"]) == "text/html":
-        return True
-    endpoint = route.endpoint
-    assert endpoint is not None  # the caller checked
-    if endpoint.fallback is not None:
-        return False
-    if method == "HEAD":
-        return not ({"HEAD", "GET"} & endpoint.handlers.keys())
-    return method not in endpoint.handlers
-
-
-def _is_action_json(event: RequestEvent, route: Route) -> bool:
-    if route.endpoint is not None and not _page_wins(event, route):
-        return False
-    return is_action_json(event, route)
 
 
 def _secured(app: Site, event: RequestEvent, response: Response) -> Response:

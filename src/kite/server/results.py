@@ -10,31 +10,14 @@ from starlette.responses import Response
 
 from kite.exceptions import Redirect
 from kite.sansio import action_result
-from kite.sansio.negotiation import negotiate
 from kite.server.errors import PublicError
 from kite.server.event import RequestEvent
-from kite.server.manifest import Route
 from kite.server.prepared import json_response
 
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["is_action_json", "json_error", "json_redirect", "json_result", "result_location"]
-
-
-def is_action_json(event: RequestEvent, route: Route) -> bool:
-    """A POST to a page whose `Accept` prefers JSON: answer with an ActionResult."""
-    if event.request.method != "POST" or not route.has_page:
-        return False
-    return _prefers_json(event.request.headers.get("accept"))
-
-
-# Browsers send a handful of distinct Accept headers and an app a handful of action queries:
-# these answers are remembered rather than parsed on every POST (bounded, so that a client
-# sending endless variants only evicts entries).
-@functools.lru_cache(maxsize=256)
-def _prefers_json(accept: str | None) -> bool:
-    return negotiate(accept, ["application/json", "text/html"]) == "application/json"
+__all__ = ["json_error", "json_redirect", "json_result", "result_location"]
 
 
 _result_location = functools.lru_cache(maxsize=256)(action_result.result_location)
