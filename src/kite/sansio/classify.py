@@ -12,7 +12,11 @@ from typing import Literal
 
 from kite.sansio.negotiation import media_type, negotiate
 
-__all__ = ["Classified", "Kind", "RouteShape", "classify"]
+__all__ = ["RENDER_HEADER", "Classified", "Kind", "RouteShape", "classify"]
+
+# Kite's runtime asks for the page along with an action result, or for a render request
+# (docs/runtime-design.md).
+RENDER_HEADER = "x-kite-render"
 
 Kind = Literal[
     "page",  # GET or HEAD of a page: render it

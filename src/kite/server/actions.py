@@ -1,41 +1,29 @@
-"""Form actions: pick the action a POST names, run it, and answer with the re-rendered page
-(native submissions) or an ActionResult (enhanced submissions and `fetch`)."""
+"""Form actions: pick the action a POST names, run it, and say what it came to — an
+`Outcome`. Answering it (the page again, or an ActionResult) is kite.server.answer's."""
 
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from starlette.responses import Response
 
-from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.action_hints import unknown_action_hint
 from kite.sansio.classify import Classified
 from kite.server.calling import call_user
-from kite.server.document import render_error, render_page
-from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
 from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
-from kite.server.prepared import redirect_response
 from kite.server.ratelimit import RateLimited
-from kite.server.rerender import RENDER_HEADER, document_for_result, error_document_for_result
-from kite.server.results import (
-    json_error,
-    json_redirect,
-    json_result,
-    result_location,
-)
 
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["handle_action"]
+__all__ = ["FORM_TYPES", "Outcome", "OutcomeKind", "not_serializable", "run_action"]
 
 FORM_TYPES = (
     "application/x-www-form-urlencoded",
@@ -45,11 +33,21 @@ FORM_TYPES = (
 )
 
 
-@dataclass
-class Outcome:
-    """What running an action came to: success, failure, redirect or error."""
+OutcomeKind = Literal["success", "failure", "redirect", "error"]
 
-    kind: str
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What running an action came to.
+
+    - success: the action returned `data` (status 200);
+    - failure: it returned `fail(status, data)`, or its typed form did not validate, or a
+      rate limit refused an enhanced submission (429);
+    - redirect: it raised `redirect(...)`, which is `exc`;
+    - error: it raised (or returned what an action may not), which is `exc`.
+    """
+
+    kind: OutcomeKind
     status: int = 200
     data: Any = None
     exc: BaseException | None = None
@@ -60,14 +58,8 @@ def _action_name(query: str) -> str | None:
     return action_result.action_name(query)
 
 
-async def handle_action(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Response:
-    outcome = await _run(app, event, route, kind)
-    if kind.action_json:
-        return await _json_response(app, event, route, outcome)
-    return await _html_response(app, event, route, outcome)
-
-
-async def _run(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Outcome:
+async def run_action(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Outcome:
+    """Select the action the request names, put its limits in force, read the body, run it."""
     try:
         action = _select(app, event, route, kind.media_type)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
@@ -148,7 +140,7 @@ def _classify(route: Route, returned: Any) -> Outcome:
         message = "Cannot `return error(...)` — use `error(...)` or `return fail(...)` instead"
         return Outcome("error", exc=TypeError(message))
     if isinstance(returned, Response):
-        return Outcome("error", exc=TypeError(_not_serializable(route) + _RESPONSE_HINT))
+        return Outcome("error", exc=TypeError(not_serializable(route) + _RESPONSE_HINT))
     return Outcome("success", 200, returned)
 
 
@@ -158,94 +150,5 @@ _RESPONSE_HINT = (
 )
 
 
-def _not_serializable(route: Route) -> str:
+def not_serializable(route: Route) -> str:
     return f"Data returned from action inside {route.id} is not serializable"
-
-
-def _is_falsy(value: Any) -> bool:
-    """JavaScript's idea of falsy, which decides a success 'without data'."""
-    if value is None or value is devalue.UNDEFINED or value is False:
-        return True
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value == 0 or (isinstance(value, float) and math.isnan(value))
-    return isinstance(value, str) and value == ""
-
-
-async def _json_response(
-    app: Site, event: RequestEvent, route: Route, outcome: Outcome
-) -> Response:
-    location = result_location(event)
-    if outcome.kind == "redirect":
-        assert isinstance(outcome.exc, Redirect)
-        return json_redirect(app, outcome.exc)
-    if outcome.kind == "error":
-        assert outcome.exc is not None
-        error = await public_error(app, outcome.exc, event)
-        return json_error(app, event, error, await _error_document(app, event, route, error))
-    if outcome.kind == "success" and _is_falsy(outcome.data):
-        extra = await _document(app, event, route, None, None, status=204, reload=True)
-        return json_result(app, action_result.success_result(location, None, extra), 200)
-    data = devalue.UNDEFINED if outcome.data is None else outcome.data
-    try:
-        serialized = devalue.stringify(data, reducers=app.reducers)
-    except devalue.DevalueError as exc:
-        failure = TypeError(_serialization_message(route, exc))
-        return json_error(app, event, await public_error(app, failure, event))
-    form = None if data is devalue.UNDEFINED else data
-    if outcome.kind == "success":
-        extra = await _document(app, event, route, form, serialized, status=200, reload=True)
-        return json_result(app, action_result.success_result(location, serialized, extra), 200)
-    extra = await _document(
-        app, event, route, form, serialized, status=outcome.status, reload=False
-    )
-    body = action_result.failure_result(outcome.status, location, serialized, extra)
-    return json_result(app, body, outcome.status)
-
-
-async def _document(
-    app: Site,
-    event: RequestEvent,
-    route: Route,
-    form: Any,
-    form_text: str | None,
-    *,
-    status: int,
-    reload: bool,
-) -> dict[str, Any] | None:
-    """Kite's runtime asks (x-kite-render) for the page in the same response. `form_text`
-    is `form` as the ActionResult carries it: the page's state reuses it."""
-    if RENDER_HEADER not in event.request.headers:
-        return None
-    document = await document_for_result(
-        app, event, route, form=form, status=status, reload=reload, form_text=form_text
-    )
-    return None if document is None else {"kite": {"document": document}}
-
-
-async def _error_document(
-    app: Site, event: RequestEvent, route: Route, error: PublicError
-) -> dict[str, Any] | None:
-    """The error page in the same response, when Kite's runtime asks for the page."""
-    if RENDER_HEADER not in event.request.headers:
-        return None
-    document = await error_document_for_result(app, event, route, error)
-    return None if document is None else {"kite": {"document": document}}
-
-
-def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
-    path = getattr(exc, "path", "")
-    where = f" (data{path})" if path else ""
-    return f"{_not_serializable(route)}: {exc}{where}"
-
-
-async def _html_response(
-    app: Site, event: RequestEvent, route: Route, outcome: Outcome
-) -> Response:
-    if outcome.kind == "redirect":
-        assert isinstance(outcome.exc, Redirect)
-        return redirect_response(outcome.exc)
-    if outcome.kind == "error":
-        assert outcome.exc is not None
-        return await render_error(app, event, route, outcome.exc, failed_at=len(route.folders))
-    form = None if outcome.data is devalue.UNDEFINED else outcome.data
-    return await render_page(app, event, route, form=form, status=outcome.status)

@@ -4,33 +4,55 @@ page state, and render the nearest `+error.html` when something fails."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import HTMLResponse, Response
 
 from kite import devalue
 from kite.exceptions import Redirect
+from kite.sansio import action_result
+from kite.sansio.classify import RENDER_HEADER
+from kite.sansio.negotiation import media_type
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
-from kite.server.event import RequestEvent
+from kite.server.event import URL, RequestEvent
 from kite.server.load import LoadResult, run_loads
 from kite.server.manifest import Folder, Route, options_of
 from kite.server.modules import ServerModule
-from kite.server.prepared import page_response, redirect_response
+from kite.server.prepared import PageResponse, page_response
 from kite.server.prerendering import for_loads, prerender_run
 from kite.server.render import PageState, fallback_error_page
-from kite.server.results import json_error
 
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["http_status", "render_error", "render_error_page", "render_page", "render_with_state"]
+__all__ = [
+    "PageFailure",
+    "document_for_result",
+    "error_document_for_result",
+    "http_status",
+    "render_error_page",
+    "render_page",
+    "render_with_state",
+    "sealed_data",
+]
 
 logger = logging.getLogger("kite")
 
 
 def _nodes(route: Route) -> list[ServerModule | None]:
     return [folder.layout_server for folder in route.folders] + [route.page_server]
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A page that did not render: `exc` (a `Redirect` from a load, or an error) was raised
+    by the node at `failed_at` (the route's folders, the page one past the last)."""
+
+    exc: BaseException
+    failed_at: int
+    loads: LoadResult
 
 
 async def render_page(
@@ -42,23 +64,20 @@ async def render_page(
     status: int = 200,
     known: list[dict[str, Any]] | None = None,
     form_text: str | None = None,
-    as_json: bool = False,
-) -> Response:
+) -> PageResponse | PageFailure:
     """Run the loads of the page and render it; `form` is an action's data, if any.
 
     `known` is the data of the leading nodes from a data token: their loads do not run.
     `form_text` is `form` as devalue already wrote it (for an ActionResult), if it was.
+    A load that fails or redirects, or a template that raises, comes back as a
+    `PageFailure`, for the caller to answer (kite.server.answer).
     """
     run = prerender_run(event)
     loads_event = event if run is None else for_loads(event, run)
     loads = await run_loads(_nodes(route), loads_event, known or ())
     if loads.error is not None:
         assert loads.failed_at is not None
-        if isinstance(loads.error, Redirect):
-            return redirect_response(loads.error)
-        return await render_error(
-            app, event, route, loads.error, failed_at=loads.failed_at, loads=loads, as_json=as_json
-        )
+        return PageFailure(loads.error, loads.failed_at, loads)
     page_index = len(route.folders)
     data = loads.merged(page_index)
     page = PageState(
@@ -88,7 +107,7 @@ async def render_page(
             seal=run is None,
         )
     except Exception as exc:
-        return await render_error(app, event, route, exc, failed_at=page_index, loads=loads)
+        return PageFailure(exc, page_index, loads)
     return page_response(document, http_status(status))
 
 
@@ -153,28 +172,6 @@ def _serialized_form(app: Site, form: Any) -> str | None:
     except devalue.DevalueError:
         logger.warning("form data of this page cannot be serialized for the runtime")
         return None
-
-
-async def render_error(
-    app: Site,
-    event: RequestEvent,
-    route: Route | None,
-    exc: BaseException,
-    *,
-    failed_at: int | None = None,
-    loads: LoadResult | None = None,
-    as_json: bool = False,
-) -> Response:
-    """Answer with the nearest `+error.html` above the node that failed.
-
-    `failed_at` indexes the route's folders (layouts), the page being one past the last.
-    `as_json` (a request classified as wanting an ActionResult) gets an `error`
-    ActionResult instead.
-    """
-    error = await public_error(app, exc, event)
-    if route is not None and as_json:
-        return json_error(app, event, error)
-    return await render_error_page(app, event, route, error, failed_at=failed_at, loads=loads)
 
 
 async def render_error_page(
@@ -252,3 +249,63 @@ async def _try_error_page(
         logger.exception("the error page %s failed to render", folders[-1].error_template)
         return None
     return HTMLResponse(document, status_code=error.status, headers=error.headers)
+
+
+def sealed_data(app: Site, route: Route, token: object) -> list[dict[str, Any]]:
+    """The data a data token holds for this route's leading nodes (all of them when it was
+    sealed on the same page, the shared layouts when on another); empty when unusable."""
+    if not isinstance(token, str) or token in ("", "1"):
+        return []
+    return app.sealer.open(token, route.node_names())
+
+
+def _page_event(event: RequestEvent) -> RequestEvent:
+    """The action's event as its page sees it: the URL is the result's location, without
+    the action key (what the browser's refresh or render request would ask for)."""
+    location = action_result.result_location(event.url.path, event.url.query)
+    return event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
+
+
+async def document_for_result(
+    app: Site,
+    event: RequestEvent,
+    route: Route,
+    *,
+    form: Any,
+    status: int,
+    reload: bool,
+    form_text: str | None = None,
+) -> str | None:
+    """The page after an enhanced action, for the one-round-trip path: None when the page
+    does not render as expected (a load redirected or failed), so the runtime falls back."""
+    known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
+    page_event = _page_event(event)
+    rendered = await render_page(
+        app, page_event, route, form=form, status=status, known=known, form_text=form_text
+    )
+    if isinstance(rendered, PageFailure):
+        if not isinstance(rendered.exc, Redirect):
+            # Logged and shown to handle_error as any failed page is, though the runtime
+            # fetches the page itself.
+            await public_error(app, rendered.exc, event)
+        return None
+    return bytes(rendered.body).decode("utf-8")
+
+
+async def error_document_for_result(
+    app: Site, event: RequestEvent, route: Route, error: PublicError
+) -> str | None:
+    """The nearest error page for an enhanced action's error, as the render request with
+    `error` would show it (layout data from the token where it holds it): None when no page
+    could be rendered as HTML, so the runtime falls back."""
+    page_event = _page_event(event)
+    known = sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
+    layouts = [folder.layout_server for folder in route.folders]
+    loads = await run_loads(layouts, page_event, known[: len(route.folders)])
+    failed_at = len(route.folders)
+    response = await render_error_page(
+        app, page_event, route, error, failed_at=failed_at, loads=loads
+    )
+    if media_type(response.headers.get("content-type")) != "text/html":
+        return None
+    return bytes(response.body).decode("utf-8")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from kite.exceptions import Redirect
+from kite.server.answer import endpoint_error
 from kite.server.calling import call_user
-from kite.server.document import render_error
-from kite.server.errors import public_error
 from kite.server.event import RequestEvent
 from kite.server.modules import EndpointModule
 
@@ -42,21 +41,11 @@ async def call_endpoint(
     except Redirect:
         raise
     except Exception as exc:
-        return await _endpoint_error(app, event, exc, as_json)
+        return await endpoint_error(app, event, exc, as_json=as_json)
     if not isinstance(response, Response):
         error = TypeError(
             f"{method} in {endpoint.path} returned {type(response).__name__}, not a response: "
             "return kite.json(data), kite.text(body) or a starlette Response"
         )
-        return await _endpoint_error(app, event, error, as_json)
+        return await endpoint_error(app, event, error, as_json=as_json)
     return response
-
-
-async def _endpoint_error(
-    app: Site, event: RequestEvent, exc: Exception, as_json: bool
-) -> Response:
-    """API clients get the error as JSON; browsers get the error page."""
-    if as_json:
-        error = await public_error(app, exc, event)
-        return JSONResponse(error.body, status_code=error.status, headers=error.headers)
-    return await render_error(app, event, None, exc)

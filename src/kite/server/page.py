@@ -9,8 +9,8 @@ from starlette.responses import PlainTextResponse, Response
 
 from kite.exceptions import RequestError
 from kite.sansio.classify import Classified
-from kite.server.actions import handle_action
-from kite.server.document import render_page
+from kite.server.actions import run_action
+from kite.server.answer import action_response, page_or_error
 from kite.server.event import RequestEvent
 from kite.server.manifest import Route
 from kite.server.rerender import handle_render_request
@@ -29,11 +29,12 @@ async def handle_page(app: Site, event: RequestEvent, route: Route, kind: Classi
             raise RequestError(
                 404, f"Not found: {event.url.path} (prerender = True, not in the build)"
             )
-        return await render_page(app, event, route)
+        return await page_or_error(app, event, route)
     if kind.kind == "render_request":
         return await handle_render_request(app, event, route, as_json=kind.action_json)
     if kind.kind in ("native_action", "enhanced_action"):
-        return await handle_action(app, event, route, kind)
+        outcome = await run_action(app, event, route, kind)
+        return await action_response(app, event, route, outcome, as_json=kind.action_json)
     has_actions = route.actions is not None
     if kind.kind == "options":
         allow = "GET, HEAD, OPTIONS" + (", POST" if has_actions else "")

@@ -9,33 +9,16 @@ from starlette.responses import Response
 
 from kite import devalue
 from kite.exceptions import HttpError, RequestError
-from kite.sansio import action_result
-from kite.sansio.negotiation import media_type
-from kite.server.document import render_error, render_error_page, render_page
-from kite.server.errors import PublicError
-from kite.server.event import URL, RequestEvent
+from kite.server.answer import error_response, page_or_error
+from kite.server.document import sealed_data
+from kite.server.event import RequestEvent
 from kite.server.load import run_loads
 from kite.server.manifest import Route
-from kite.server.prepared import PageResponse
 
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = [
-    "document_for_result",
-    "error_document_for_result",
-    "handle_render_request",
-]
-
-RENDER_HEADER = "x-kite-render"
-
-
-def sealed_data(app: Site, route: Route, token: object) -> list[dict[str, Any]]:
-    """The data a data token holds for this route's leading nodes (all of them when it was
-    sealed on the same page, the shared layouts when on another); empty when unusable."""
-    if not isinstance(token, str) or token in ("", "1"):
-        return []
-    return app.sealer.open(token, route.node_names())
+__all__ = ["handle_render_request"]
 
 
 async def handle_render_request(
@@ -65,11 +48,11 @@ async def handle_render_request(
             [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
         )
         failed_at = len(route.folders)
-        return await render_error(
-            app, event, route, exc, failed_at=failed_at, loads=loads, as_json=as_json
+        return await error_response(
+            app, event, route, exc, as_json=as_json, failed_at=failed_at, loads=loads
         )
-    response = await render_page(
-        app, event, route, form=form, status=status, known=known, as_json=as_json
+    response = await page_or_error(
+        app, event, route, as_json=as_json, form=form, status=status, known=known
     )
     if form is not None and response.status_code >= 500 > status:
         await _check_form_fits(app, event, route, known, as_json)
@@ -82,8 +65,8 @@ async def _check_form_fits(
     """The `form` of a render request comes from the browser, so it can hold what the page's
     templates never expect (a cycle, a set, a string for a dict). When the page renders
     without it, the fault is the request's: 400, not the 500 of a broken page."""
-    without = await render_page(
-        app, event, route, form=None, status=200, known=known, as_json=as_json
+    without = await page_or_error(
+        app, event, route, as_json=as_json, form=None, status=200, known=known
     )
     if without.status_code < 500:
         raise RequestError(
@@ -111,60 +94,3 @@ def _form(app: Site, text: object) -> Any:
     except ValueError as exc:
         raise RequestError(400, f"Render request: form is not valid devalue — {exc}") from None
     return None if form is devalue.UNDEFINED else form
-
-
-def _page_event(event: RequestEvent) -> RequestEvent:
-    """The action's event as its page sees it: the URL is the result's location, without
-    the action key (what the browser's refresh or render request would ask for)."""
-    location = action_result.result_location(event.url.path, event.url.query)
-    return event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
-
-
-async def document_for_result(
-    app: Site,
-    event: RequestEvent,
-    route: Route,
-    *,
-    form: Any,
-    status: int,
-    reload: bool,
-    form_text: str | None = None,
-) -> str | None:
-    """The page after an enhanced action, for the one-round-trip path: None when the page
-    does not render as expected (a load redirected or failed), so the runtime falls back."""
-    known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
-    page_event = _page_event(event)
-    # as_json: an enhanced action's page that fails is answered as the action's would be
-    # (and then not used: the runtime falls back).
-    response = await render_page(
-        app,
-        page_event,
-        route,
-        form=form,
-        status=status,
-        known=known,
-        form_text=form_text,
-        as_json=True,
-    )
-    if not isinstance(response, PageResponse):
-        return None
-    return bytes(response.body).decode("utf-8")
-
-
-async def error_document_for_result(
-    app: Site, event: RequestEvent, route: Route, error: PublicError
-) -> str | None:
-    """The nearest error page for an enhanced action's error, as the render request with
-    `error` would show it (layout data from the token where it holds it): None when no page
-    could be rendered as HTML, so the runtime falls back."""
-    page_event = _page_event(event)
-    known = sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
-    layouts = [folder.layout_server for folder in route.folders]
-    loads = await run_loads(layouts, page_event, known[: len(route.folders)])
-    failed_at = len(route.folders)
-    response = await render_error_page(
-        app, page_event, route, error, failed_at=failed_at, loads=loads
-    )
-    if media_type(response.headers.get("content-type")) != "text/html":
-        return None
-    return bytes(response.body).decode("utf-8")

@@ -16,19 +16,18 @@ from starlette.types import Receive, Scope, Send
 
 from kite.exceptions import Redirect, RequestError
 from kite.sansio import csrf
-from kite.sansio.classify import Classified, classify
+from kite.sansio.classify import RENDER_HEADER, Classified, classify
 from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
+from kite.server.answer import error_response
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
-from kite.server.document import render_error
 from kite.server.endpoint import call_endpoint
 from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_event
 from kite.server.manifest import Route
 from kite.server.page import handle_page
 from kite.server.prepared import redirect_response
-from kite.server.rerender import RENDER_HEADER
 from kite.server.results import json_redirect
 from kite.server.security import add_security_headers
 
@@ -301,7 +300,7 @@ async def _handle(
             return json_redirect(app, exc)
         return redirect_response(exc)
     except Exception as exc:
-        error = await render_error(app, event, route, exc, as_json=kind.action_json)
+        error = await error_response(app, event, route, exc, as_json=kind.action_json)
         return _secured(app, event, error)
 
 
