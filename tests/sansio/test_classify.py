@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kite.sansio.classify import Classified, RouteShape, classify
+from kite.sansio.classify import PAGE_READ, Classified, RouteShape, classify
 
 CHROME = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 JSON = "application/json"
@@ -73,6 +73,15 @@ def test_classify(
         sveltekit_action=action,
     )
     assert (found.kind, found.wants_json) == (kind, wants_json)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("accept", [None, CHROME, JSON])
+def test_reading_a_page_needs_no_headers(method: str, accept: str | None) -> None:
+    # respond.py takes PAGE_READ for these without reading the headers.
+    assert classify(method, PAGE, accept=accept, content_type=JSON, render_header=True) == (
+        PAGE_READ
+    )
 
 
 def test_the_body_type_is_read_once() -> None:

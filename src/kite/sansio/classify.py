@@ -12,7 +12,7 @@ from typing import Literal
 
 from kite.sansio.negotiation import media_type, negotiate
 
-__all__ = ["RENDER_HEADER", "Classified", "Kind", "RouteShape", "classify"]
+__all__ = ["PAGE_READ", "RENDER_HEADER", "Classified", "Kind", "RouteShape", "classify"]
 
 # Kite's runtime asks for the page along with an action result, or for a render request
 # (docs/runtime-design.md).
@@ -58,6 +58,11 @@ class Classified:
         return self.api_json if self.kind == "endpoint" else self.action_json
 
 
+# What every GET or HEAD of a page without a +server.py is, whatever its headers: the
+# pipeline takes it without reading them (the most common request costs nothing here).
+PAGE_READ = Classified("page")
+
+
 # A handful of distinct Accept and Content-Type headers reach an app: decided once each
 # (bounded, so that a client sending endless variants only evicts entries).
 @functools.lru_cache(maxsize=512)
@@ -88,9 +93,10 @@ def classify(
             == "application/json"
         )
         return Classified("endpoint", action_json, api_json, body_type)
-    return Classified(
-        _page_kind(method, body_type, render_header, action_json), action_json, False, body_type
-    )
+    kind = _page_kind(method, body_type, render_header, action_json)
+    if kind == "page":
+        return PAGE_READ
+    return Classified(kind, action_json, False, body_type)
 
 
 def _page_kind(method: str, body_type: str | None, render_header: bool, action_json: bool) -> Kind:

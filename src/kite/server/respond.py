@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from kite.exceptions import Redirect, RequestError
 from kite.sansio import csrf
-from kite.sansio.classify import RENDER_HEADER, Classified, classify
+from kite.sansio.classify import PAGE_READ, RENDER_HEADER, Classified, classify
 from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
 from kite.server.answer import error_response
@@ -266,9 +266,12 @@ def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
 
 def _classify(event: RequestEvent, route: Route | None) -> Classified:
     """What this request is: decided here once, from its method and headers."""
+    method = event.request.method
+    if route is not None and route.endpoint is None and method in ("GET", "HEAD"):
+        return PAGE_READ
     headers = event.request.headers
     return classify(
-        event.request.method,
+        method,
         route.shape if route is not None else None,
         accept=headers.get("accept"),
         content_type=headers.get("content-type"),
