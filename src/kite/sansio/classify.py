@@ -12,10 +12,20 @@ from typing import Literal
 
 from kite.sansio.negotiation import media_type, negotiate
 
-__all__ = ["PAGE_READ", "RENDER_HEADER", "Classified", "Kind", "RouteShape", "classify"]
+__all__ = [
+    "PAGE_READ",
+    "RENDER_HEADER",
+    "TOKEN_HEADER",
+    "Classified",
+    "Kind",
+    "RouteShape",
+    "classify",
+]
 
-# Kite's runtime asks for the page along with an action result, or for a render request
-# (docs/runtime-design.md).
+# Kite's runtime sends one header or the other (docs/runtime-design.md): with an action, the
+# page's data token (or "1"), asking for the page in the same response; on its own request
+# for a page rendered with a given form, status or error, the render header.
+TOKEN_HEADER = "x-kite-token"
 RENDER_HEADER = "x-kite-render"
 
 Kind = Literal[

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from kite import devalue
 from kite.exceptions import Redirect
 from kite.sansio import action_result
-from kite.sansio.classify import RENDER_HEADER
+from kite.sansio.classify import TOKEN_HEADER
 from kite.server.actions import Outcome, not_serializable
 from kite.server.document import (
     PageFailure,
@@ -143,7 +143,7 @@ async def _document(
 ) -> dict[str, Any] | None:
     """Kite's runtime asks (x-kite-render) for the page in the same response. `form_text`
     is `form` as the ActionResult carries it: the page's state reuses it."""
-    if RENDER_HEADER not in event.request.headers:
+    if TOKEN_HEADER not in event.request.headers:
         return None
     document = await document_for_result(
         app, event, route, form=form, status=status, reload=reload, form_text=form_text
@@ -155,7 +155,7 @@ async def _error_document(
     app: Site, event: RequestEvent, route: Route, error: PublicError
 ) -> dict[str, Any] | None:
     """The error page in the same response, when Kite's runtime asks for the page."""
-    if RENDER_HEADER not in event.request.headers:
+    if TOKEN_HEADER not in event.request.headers:
         return None
     document = await error_document_for_result(app, event, route, error)
     return None if document is None else {"kite": {"document": document}}

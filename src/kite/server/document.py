@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, Response
 from kite import devalue
 from kite.exceptions import Redirect
 from kite.sansio import action_result
-from kite.sansio.classify import RENDER_HEADER
+from kite.sansio.classify import TOKEN_HEADER
 from kite.sansio.negotiation import media_type
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
@@ -117,10 +117,6 @@ def http_status(page_status: int) -> int:
     return 200 if page_status in (204, 205, 304) else page_status
 
 
-# Only pages that the runtime can enhance need their data sealed (see runtime-design.md).
-_ENHANCED_MARKERS = ("data-enhance", "use:enhance", "/_kite/")
-
-
 def render_with_state(
     app: Site,
     event: RequestEvent,
@@ -145,7 +141,7 @@ def render_with_state(
     def head(body: str) -> str:
         if not app.assets.enabled or not csr:
             return ""
-        enhanced = seal and any(marker in body for marker in _ENHANCED_MARKERS)
+        enhanced = seal and app.renderer.enhances([name for name, _ in templates])
         token = app.sealer.seal(node_names, node_data) if enhanced else None
         state = {
             "url": event.url.path + (f"?{event.url.query}" if event.url.query else ""),
@@ -278,7 +274,7 @@ async def document_for_result(
 ) -> str | None:
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
-    known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
+    known = [] if reload else sealed_data(app, route, event.request.headers.get(TOKEN_HEADER))
     page_event = _page_event(event)
     rendered = await render_page(
         app, page_event, route, form=form, status=status, known=known, form_text=form_text
@@ -299,7 +295,7 @@ async def error_document_for_result(
     `error` would show it (layout data from the token where it holds it): None when no page
     could be rendered as HTML, so the runtime falls back."""
     page_event = _page_event(event)
-    known = sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
+    known = sealed_data(app, route, event.request.headers.get(TOKEN_HEADER))
     layouts = [folder.layout_server for folder in route.folders]
     loads = await run_loads(layouts, page_event, known[: len(route.folders)])
     failed_at = len(route.folders)

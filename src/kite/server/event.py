@@ -27,7 +27,7 @@ __all__ = [
     "URL",
     "Locals",
     "RequestEvent",
-    "Route",
+    "RouteId",
     "current_event",
     "get_request_event",
     "route_of",
@@ -64,13 +64,16 @@ class Locals(SimpleNamespace):
 
 
 @dataclass(frozen=True)
-class Route:
+class RouteId:
+    """`event.route`, as SvelteKit's: the matched route's id (None when none matched). The
+    route itself — its folders, modules, templates — is `kite.server.manifest.Route`."""
+
     id: str | None
 
 
 # Frozen, so one instance per route id serves every request (a frozen dataclass is slow to
 # make); bounded, though the ids come from the app's routes.
-route_of = functools.lru_cache(maxsize=1024)(Route)
+route_of = functools.lru_cache(maxsize=1024)(RouteId)
 
 
 class RequestEvent:

@@ -57,6 +57,7 @@ class Site:
         if self.hooks.configure_templates is not None:
             self.hooks.configure_templates(self.renderer.environment)
         self.renderer.compile_all(self.manifest.templates)
+        _learn_enhanced(self.renderer, self.manifest)
         self.static = StaticFiles(app_dir / "static", dev=self.dev)
         self.form_limits = FormLimits(
             max_fields=settings.max_fields,
@@ -109,6 +110,18 @@ def _app_version(src: Path, runtime_version: str) -> str:
             stat = (Path(folder) / name).stat()
             digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
+
+
+def _learn_enhanced(renderer: Renderer, manifest: Manifest) -> None:
+    """Which pages and error pages can use the runtime, and so need their data sealed:
+    decided now, from their templates, rather than from each rendered document."""
+    for route in manifest.routes:
+        layouts = [folder.layout_template for folder in route.folders]
+        if route.has_page:
+            renderer.enhances([*layouts, route.page_template])
+        for level, folder in enumerate(route.folders):
+            if folder.error_template is not None:
+                renderer.enhances([*layouts[: level + 1], folder.error_template])
 
 
 def _warn_unbuilt(manifest: Manifest, output: Path) -> None:
