@@ -44,10 +44,17 @@ async def action_response(
 
 
 async def page_or_error(
-    app: Site, event: RequestEvent, route: Route, *, as_json: bool = False, **render: Any
+    app: Site,
+    event: RequestEvent,
+    route: Route,
+    *,
+    as_json: bool = False,
+    form: Any = None,
+    status: int = 200,
+    known: list[dict[str, Any]] | None = None,
 ) -> Response:
-    """The page (`render` as `render_page` takes it), or what its failure is answered with."""
-    rendered = await render_page(app, event, route, **render)
+    """The page (`render_page` with these), or what its failure is answered with."""
+    rendered = await render_page(app, event, route, form=form, status=status, known=known)
     if isinstance(rendered, PageFailure):
         if isinstance(rendered.exc, Redirect):
             return redirect_response(rendered.exc)
