@@ -17,6 +17,7 @@ from kite.exceptions import KiteError
 from kite.forms.state import FormContext
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
+from kite.server.calling import set_max_threads
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
 from kite.server.prerendered import PrerenderedPages
@@ -38,6 +39,7 @@ class Kite:
         self.src = app_dir / "src"
         self.settings = settings
         self.dev = settings.dev
+        set_max_threads(settings.max_threads)
         if not self.src.is_dir():
             raise KiteError(
                 f"{app_dir} has no src/ folder: a Kite app keeps its routes in "
