@@ -50,8 +50,14 @@ class Part:
 @dataclass(frozen=True)
 class RoutePattern:
     route_id: str
-    regex: re.Pattern[str]
+    source: str  # the regular expression, compiled when the route is first tried
     params: tuple[Param, ...] = field(default=())
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        # Compiling thousands of patterns at start-up took longer than everything else
+        # there; most routes of a large app are never tried by most processes.
+        return re.compile(self.source)
 
     def match(self, decoded_path: str) -> dict[str, str] | None:
         """Parameters for a path from `decode_path`, or None when it does not match."""
@@ -233,8 +239,7 @@ def parse_route_id(route_id: str) -> RoutePattern:
         )
     _check_params(route_id, params)
     body = "".join(pieces)
-    regex = re.compile("^/$" if not body else f"^{body}/?$")
-    return RoutePattern(route_id, regex, tuple(params))
+    return RoutePattern(route_id, "^/$" if not body else f"^{body}/?$", tuple(params))
 
 
 def _check_params(route_id: str, params: list[Param]) -> None:
