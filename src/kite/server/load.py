@@ -92,13 +92,18 @@ async def run_loads(
             # with no task around it (docs/architecture.md, "Plain functions").
             futures.append(worker_threads().submit(_plain_load, node, node.load, child))
     pending = [f for f in futures if isinstance(f, asyncio.Future) and not f.done()]
-    if len(pending) == 1:
-        # One load left needs no gathering: await it directly. Its error, if any, is read
-        # from the future below.
-        with contextlib.suppress(Exception):
-            await pending[0]
-    elif pending:
-        await asyncio.gather(*pending, return_exceptions=True)
+    try:
+        # Awaited in turn rather than gathered: once the first is done the others mostly
+        # are too (plain loads finish in the order they were queued), and a gathering
+        # future with a callback per load costs more than these awaits. Errors are read
+        # from the futures below.
+        for future in pending:
+            with contextlib.suppress(Exception):
+                await future
+    except asyncio.CancelledError:
+        for future in pending:
+            future.cancel()
+        raise
     for index, future in enumerate(futures):
         if future is None:
             continue
