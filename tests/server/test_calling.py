@@ -166,3 +166,15 @@ def test_max_threads_is_a_setting(tmp_path: Path) -> None:
     (tmp_path / "kite.toml").write_text("max_threads = 0\n")
     with pytest.raises(KiteError, match="max_threads"):
         load_settings(tmp_path, environ={})
+
+
+def test_kite_start_freezes_what_start_up_made(serve_app: ServeApp) -> None:
+    # Out of the collector's sight, a full collection does not walk the app's modules and
+    # templates while requests wait (docs/architecture.md, "Calm tails").
+    server = serve_app(APPS / "plain_threads")
+    assert server.client.get("/gc").json()["frozen"] > 10_000
+
+
+def test_kite_dev_does_not_freeze(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "plain_threads", dev=True)
+    assert server.client.get("/gc").json()["frozen"] == 0

@@ -97,12 +97,12 @@ async def run_loads(
         # are too (plain loads finish in the order they were queued), and a gathering
         # future with a callback per load costs more than these awaits. Errors are read
         # from the futures below.
-        for future in pending:
+        for waiting in pending:
             with contextlib.suppress(Exception):
-                await future
+                await waiting
     except asyncio.CancelledError:
-        for future in pending:
-            future.cancel()
+        for waiting in pending:
+            waiting.cancel()
         raise
     for index, future in enumerate(futures):
         if future is None:
