@@ -178,3 +178,20 @@ def test_kite_start_freezes_what_start_up_made(serve_app: ServeApp) -> None:
 def test_kite_dev_does_not_freeze(serve_app: ServeApp) -> None:
     server = serve_app(APPS / "plain_threads", dev=True)
     assert server.client.get("/gc").json()["frozen"] == 0
+
+
+def test_a_loop_that_closes_while_jobs_wait_leaves_the_next_loop_watched() -> None:
+    threads = WorkerThreads(3, grace=0.01)
+    gate = threading.Event()
+
+    async def first() -> None:
+        threads.submit(gate.wait, 10)  # holds the only thread
+        threads.submit(lambda: None)  # waits; the loop closes before anyone watches
+
+    async def opened() -> None:
+        # Runs only if a thread is added for it while the first loop's job still blocks.
+        await asyncio.wait_for(threads.run(gate.set), 5)
+
+    asyncio.run(first())
+    asyncio.run(opened())
+    assert gate.is_set()

@@ -87,7 +87,9 @@ class WorkerThreads:
         self._lock = threading.Lock()
         self._threads = 0
         self._taken = 0  # jobs taken by a thread so far: progress, for _watch
-        self._watching = False
+        # The loop whose _watch is scheduled. Per loop, not a flag: a loop that closes with
+        # its watch pending (a test client's) must not leave the next loop unwatched.
+        self._watched: asyncio.AbstractEventLoop | None = None
 
     @property
     def threads(self) -> int:
@@ -121,15 +123,16 @@ class WorkerThreads:
         self._jobs.put(job)
         if not self._threads:
             self._add_thread()
-        if not self._watching:
-            self._watching = True
+        if self._watched is not job.loop:
+            self._watched = job.loop
             job.loop.call_later(self.grace, self._watch, job.loop, self._taken)
         return job
 
     def _watch(self, loop: asyncio.AbstractEventLoop, taken: int) -> None:
         """Every `grace` seconds while jobs wait: add a thread if none was taken since."""
         if self._jobs.empty():
-            self._watching = False
+            if self._watched is loop:
+                self._watched = None
             return
         if self._taken == taken and self._threads < self.max_threads:
             self._add_thread()
