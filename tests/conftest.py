@@ -23,6 +23,12 @@ from collections.abc import Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No deadline for any property test: how long an example takes depends on how busy the
+# machine is, and tests assert no timings.
+settings.register_profile("kite", deadline=None)
+settings.load_profile("kite")
 
 TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR) not in sys.path:
@@ -30,8 +36,9 @@ if str(TESTS_DIR) not in sys.path:
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-# Fixtures of tests/support/postgres.py (`postgres`: a throwaway cluster per session).
-pytest_plugins = ["support.postgres"]
+# Fixtures of tests/support/postgres.py (`postgres`: a throwaway cluster per session) and
+# tests/support/redis_server.py (`redis_url`: a throwaway redis-server per session).
+pytest_plugins = ["support.postgres", "support.redis_server"]
 from support import APPS  # noqa: E402
 from support.browser import CHROMIUM, LAUNCH_ARGS, MISSING_MESSAGE, chromium_version  # noqa: E402
 from support.servers import (  # noqa: E402

@@ -176,9 +176,16 @@ def test_several_workers_accept_one_connection_per_wake_up(
     import uvicorn
 
     from kite.cli import main
+    from kite.server import supervisor
 
     seen: list[str | None] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(os.environ.get(SINGLE_ACCEPT)))
+
+    def record(*arguments: object, **options: object) -> None:
+        seen.append(os.environ.get(SINGLE_ACCEPT))
+
+    # One worker: uvicorn.run; several: Kite's supervisor (kite.server.supervisor).
+    monkeypatch.setattr(uvicorn, "run", record)
+    monkeypatch.setattr(supervisor, "run_workers", record)
     # What `kite start` sets in its environment, and its SIGTERM handler, stay in this test.
     environment = {name: value for name, value in os.environ.items() if name != SINGLE_ACCEPT}
     if already is not None:

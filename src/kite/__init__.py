@@ -31,12 +31,13 @@ from kite.exceptions import (
     is_redirect,
     redirect,
 )
-from kite.forms import InvalidForm, Sensitive, UploadedFile, fail_form
+from kite.forms import InvalidForm, Sensitive, Textarea, UploadedFile, fail_form
 from kite.hooks import sequence
 from kite.responses import json, text
 from kite.server.app import create_app
 from kite.server.cookies import Cookies
 from kite.server.event import RequestEvent, get_request_event
+from kite.server.limits import limits
 
 __version__ = "0.1.0"
 
@@ -50,6 +51,7 @@ __all__ = [
     "RequestError",
     "RequestEvent",
     "Sensitive",
+    "Textarea",
     "UploadedFile",
     "create_app",
     "error",
@@ -61,6 +63,7 @@ __all__ = [
     "is_http_error",
     "is_redirect",
     "json",
+    "limits",
     "redirect",
     "sequence",
     "text",

@@ -172,7 +172,10 @@ def _start(arguments: argparse.Namespace) -> int:
         import secrets
 
         os.environ["KITE_SECRET"] = secrets.token_urlsafe(32)
-    uvicorn.run(
+    # Imported here, as uvicorn is: `kite new` and `kite routes` need neither.
+    from kite.server.supervisor import run_workers
+
+    run_workers(
         "kite.cli:app_from_environment",
         factory=True,
         workers=arguments.workers,

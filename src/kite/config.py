@@ -15,6 +15,8 @@ trusted_hosts = ["127.0.0.1"]       # whose X-Forwarded-* headers are believed
 
 [render]
 secret_key = "..."                  # env KITE_SECRET; seals the data token (see runtime-design.md)
+# or a list, newest first: sealed with the first, opened with any (docs/deployment.md)
+# secret_key = ["new...", "old..."]  # env KITE_SECRET (newest) + KITE_SECRET_FALLBACKS (a,b)
 max_token_size = "32K"              # larger page data is re-loaded instead of sealed
 token_max_age = 3600                # seconds a data token stays usable
 
@@ -22,6 +24,13 @@ token_max_age = 3600                # seconds a data token stays usable
 max_fields = 1000                   # fields in one urlencoded or multipart body
 max_files = 1000                    # files in one multipart body
 max_part_size = "1M"                # bytes of one multipart field that is not a file
+
+[rate_limits]
+store = "memory"                    # env RATE_LIMIT_STORE; or sqlite:///app.db, postgresql://…, redis://…
+[health]                            # docs/deployment.md, "Health checks"
+path = "/_kite/health"              # false switches the endpoint off
+timeout = 5                         # seconds the app's `health` hook may take
+drain_seconds = 0                   # env KITE_DRAIN_SECONDS; serve this long after SIGTERM
 
 [build]
 output = "build"                    # where `kite build` writes; `kite start` serves its pages
@@ -43,6 +52,7 @@ from typing import Any
 
 from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
+from kite.sansio.ratelimit import parse_store
 from kite.server.calling import DEFAULT_MAX_THREADS
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
@@ -64,10 +74,16 @@ class Settings:
     max_files: int = 1000
     max_part_size: int = 1024 * 1024
     secret_key: str | None = None
+    secret_key_fallbacks: tuple[str, ...] = ()
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
     build_output: str = "build"
+    # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
+    rate_limit_store: str = "memory"
+    health_path: str | None = "/_kite/health"
+    health_timeout: float = 5.0
+    health_drain_seconds: float = 0.0
     dev: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     # security_headers encoded once here, not per response.
@@ -88,6 +104,8 @@ _KNOWN = {
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
     "build": {"output"},
+    "rate_limits": {"store"},
+    "health": {"path", "timeout", "drain_seconds"},
 }
 
 
@@ -109,6 +127,8 @@ def load_settings(
     forms = raw.get("forms", {})
     render = raw.get("render", {})
     security = raw.get("security", {})
+    health = raw.get("health", {})
+    secret_key, fallbacks = _secrets(environ, render.get("secret_key"), path)
     try:
         return Settings(
             origin=_origin(environ.get("ORIGIN") or raw.get("origin"), path),
@@ -129,17 +149,53 @@ def load_settings(
             max_part_size=_unlimited(
                 parse_size(forms.get("max_part_size", "1M"), setting="max_part_size")
             ),
-            secret_key=environ.get("KITE_SECRET") or render.get("secret_key") or None,
+            secret_key=secret_key,
+            secret_key_fallbacks=fallbacks,
             max_token_size=_unlimited(
                 parse_size(render.get("max_token_size", "32K"), setting="max_token_size")
             ),
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
+            rate_limit_store=_store(
+                environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")
+            ),
+            health_path=_health_path(health.get("path", "/_kite/health"), path),
+            health_timeout=_seconds(health.get("timeout", 5), "health.timeout", path),
+            health_drain_seconds=_seconds(
+                environ.get("KITE_DRAIN_SECONDS", health.get("drain_seconds", 0)),
+                "health.drain_seconds",
+                path,
+            ),
             dev=dev,
         )
     except ValueError as exc:
         raise KiteError(f"{path}: {exc}") from None
+
+
+def _secrets(
+    environ: Mapping[str, str], configured: Any, path: Path
+) -> tuple[str | None, tuple[str, ...]]:
+    """The current secret and the older ones still accepted: KITE_SECRET (with
+    KITE_SECRET_FALLBACKS, comma-separated) when set, else `render.secret_key`, a string or
+    a list whose first item is the current secret."""
+    if environ.get("KITE_SECRET"):
+        older = environ.get("KITE_SECRET_FALLBACKS", "").split(",")
+        return environ["KITE_SECRET"], tuple(item.strip() for item in older if item.strip())
+    if configured is None or configured == "":
+        return None, ()
+    if isinstance(configured, str):
+        return configured, ()
+    if (
+        not isinstance(configured, list)
+        or not configured
+        or not all(isinstance(item, str) and item for item in configured)
+    ):
+        raise KiteError(
+            f"{path}: 'render.secret_key' must be a string or a list of non-empty strings, "
+            f'newest first: secret_key = ["new secret", "old secret"]'
+        )
+    return configured[0], tuple(configured[1:])
 
 
 def _unlimited(size: int | None) -> int:
@@ -206,6 +262,32 @@ def _threads(value: Any, path: Path) -> int:
             f"{value!r}: it is how many plain def loads and actions can run at once"
         )
     return value
+
+
+def _store(value: Any) -> str:
+    parse_store(value)  # raises ValueError, reported with the file's name
+    return str(value).strip()
+
+
+def _health_path(value: Any, path: Path) -> str | None:
+    if value is False:
+        return None
+    if not isinstance(value, str) or not value.startswith("/") or "?" in value:
+        raise KiteError(
+            f"{path}: 'health.path' must be a path such as \"/_kite/health\", or false to "
+            f"switch the health check off, not {value!r}"
+        )
+    return value
+
+
+def _seconds(value: Any, name: str, path: Path) -> float:
+    try:
+        seconds = float(value) if not isinstance(value, bool) else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise KiteError(f"{path}: '{name}' must be a number of seconds ≥ 0, not {value!r}")
+    return seconds
 
 
 def _bool(value: Any, name: str, path: Path) -> bool:

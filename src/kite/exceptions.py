@@ -92,11 +92,20 @@ class RequestError(Exception):
     reason phrase (`Not Found`) unless `handle_error` says otherwise.
     """
 
-    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        hint: str | None = None,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.headers = headers or {}
+        # Under `kite dev` only: what to do about it, for the log and the error page.
+        self.hint = hint
 
     @property
     def text(self) -> str:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from support import APPS
 from support.runtime import mark_document, open_page, record_requests, still_same_document
 from support.servers import ServeApp, Server
@@ -221,11 +221,8 @@ def test_t22_error_renders_the_error_page_in_place(js_page: Page, app: Server) -
     )
     expect(js_page).to_have_url(app.url + "/actions/enhance")
     assert still_same_document(js_page)
-    # The action, then a render request for this page with the error.
-    assert [(r.method, r.url) for r in requests] == [
-        ("POST", app.url + "/actions/enhance?/error"),
-        ("POST", app.url + "/actions/enhance"),
-    ]
+    # One round trip: the action's response brought the error page (issue 17 item 1).
+    assert [(r.method, r.url) for r in requests] == [("POST", app.url + "/actions/enhance?/error")]
     assert js_page.evaluate("import('/_kite/state.js').then(m => m.page.status)") == 400
 
 
@@ -479,10 +476,20 @@ def test_n14_success_without_data_has_status_204(js_page: Page, app: Server) -> 
 def test_aria_busy_and_default_form_ignores_a_second_submit(js_page: Page, app: Server) -> None:
     open_page(js_page, app.url + RUNTIME)
     requests = record_requests(js_page)
+    held: list[Route] = []
+
+    def keep(route: Route) -> None:
+        held.append(route)
+
+    js_page.route(re.compile(r"\?/slow$"), keep)
     form = js_page.locator("form.slow")
     js_page.click("button.slow")
     expect(form).to_have_attribute("aria-busy", "true")
-    js_page.click("button.slow")  # while the first is in flight: ignored
+    js_page.click("button.slow")  # the same again while the first is in flight: ignored
+    while not held:
+        js_page.wait_for_timeout(20)
+    held.pop().continue_()
+    js_page.unroute(re.compile(r"\?/slow$"), keep)
     expect(form).not_to_have_attribute("aria-busy", "true")
     assert [r.url for r in requests].count(app.url + RUNTIME + "?/slow") == 1
     js_page.click("button.slow")  # once it is done, a new one goes out
@@ -502,11 +509,14 @@ def test_n13_failure_keeps_focus_caret_and_value(js_page: Page, app: Server) -> 
     assert note.evaluate("i => [i.value, i.selectionStart, i.selectionEnd]") == ["a note", 2, 4]
 
 
-def test_n13_success_moves_focus_to_body(js_page: Page, app: Server) -> None:
+def test_success_in_place_keeps_focus_on_the_button(js_page: Page, app: Server) -> None:
+    """Issue 17 item 4, a deliberate difference from SvelteKit (which moves focus to <body>):
+    a keyboard user goes on from where they were."""
     open_page(js_page, app.url + RUNTIME)
-    js_page.click("button.nothing")
+    js_page.focus("button.nothing")
+    js_page.keyboard.press("Space")
     expect(js_page.locator("p.status")).to_have_text("204")
-    js_page.wait_for_function("document.activeElement === document.body")
+    assert js_page.evaluate("document.activeElement.className") == "nothing"
 
 
 def test_what_the_user_does_survives_a_refresh(js_page: Page, app: Server) -> None:

@@ -5,9 +5,9 @@ still there afterwards (`still_same_document`): a full page load would have drop
 pending state is observed by holding the request in `page.route` until the test has seen
 `aria-busy`, so nothing here depends on how fast the server is.
 
-Two pieces of the app exist for docs/tutorial.md and are tested here too: the login form's
-own `enhance` callback with `applyAction` (login/+page.html) and the remove-picture form's
-submit listener with `deserialize` (account/+page.html).
+Two pieces of the app go beyond `data-enhance` and are tested here too: the login form's own
+`enhance` callback with `applyAction` (login/+page.html) and the remove-picture form's submit
+listener with `deserialize` (account/+page.html).
 """
 
 from __future__ import annotations
@@ -233,9 +233,10 @@ def test_a_validation_error_is_shown_in_place_and_the_user_can_keep_typing(
     assert still_same_document(js_page)
 
 
-def test_after_a_successful_create_focus_starts_over(js_page: Page, app: Server) -> None:
-    """After a success focus goes where it goes after a page load: the first [autofocus]
-    element, and the todo page has none, so <body> (the next Tab starts at the top)."""
+def test_after_a_successful_create_focus_stays_in_the_field(js_page: Page, app: Server) -> None:
+    """After a success shown in place focus stays where the person is (issue 17 item 4): the
+    todo page has no [autofocus], so the field Enter was pressed in keeps it, emptied, ready
+    for the next todo. (SvelteKit would move it to <body>.)"""
     sign_in_browser(js_page, app.url)
     open_page(js_page, app.url + "/todos")
     expect(js_page.locator("[autofocus]")).to_have_count(0)
@@ -244,7 +245,7 @@ def test_after_a_successful_create_focus_starts_over(js_page: Page, app: Server)
 
     expect(js_page.get_by_role("status")).to_have_text("Added “Water the plants”.")
     expect(js_page.get_by_label("New todo")).to_have_value("")
-    assert focused_id(js_page) == "<body>"
+    assert focused_id(js_page) == "new-text"
 
 
 def test_a_form_is_busy_while_its_submission_is_in_flight(js_page: Page, app: Server) -> None:

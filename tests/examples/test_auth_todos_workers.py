@@ -26,7 +26,6 @@ CREATES_PER_THREAD = 5
 SIGNED_IN_REQUESTS = 30
 
 
-
 def check_workers(server: Server, todo_texts: Callable[[str], list[str]]) -> None:
     """Sessions and writes across workers; `todo_texts(email)` reads the database."""
     with signed_in(server.url) as (client, email):

@@ -12,7 +12,7 @@ import pytest
 from markupsafe import Markup
 from pydantic import BaseModel, Field, SecretStr
 
-from kite import Sensitive, UploadedFile
+from kite import Sensitive, Textarea, UploadedFile
 from kite.forms.markup import BoundForm, bind_forms
 from kite.forms.state import FORM_ID_FIELD
 
@@ -138,7 +138,15 @@ def whole_form(form: BoundForm) -> Document:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("email", {"type": "email", "maxlength": "254", "pattern": r"^[^@\s]+@[^@\s]+$"}),
+        (
+            "email",
+            # The pattern as the browser reads it (tests/forms/test_patterns.py).
+            {
+                "type": "email",
+                "maxlength": "254",
+                "pattern": r"[^\@[\s--\ufeff]]+@[^\@[\s--\ufeff]]+",
+            },
+        ),
         ("name", {"type": "text", "minlength": "2"}),
         ("password", {"type": "password", "minlength": "8"}),
         ("card", {"type": "password"}),
@@ -353,3 +361,93 @@ def test_only_a_form_level_error_focuses_the_summary() -> None:
     focused = [e for e in document.elements if "autofocus" in e.attributes]
     assert len(focused) == 1
     assert "data-kite-error-summary" in focused[0].attributes
+
+
+# --- the element follows the model: <textarea>, <select multiple>, <input> ---------------
+
+
+class Post(BaseModel):
+    title: str = Field(min_length=3, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+    body: Annotated[str, Textarea] = Field(min_length=10, max_length=2000)
+    summary: Annotated[str | None, Textarea] = None
+    tags: list[Literal["news", "tech", "life"]] = []
+    code: str = Field(default="", pattern=r"(?i)^[a-z]+$")
+    year: int = Field(default=2026, ge=2000)
+
+
+def post(values: dict[str, Any] | None = None) -> BoundForm:
+    if values is None:
+        return BoundForm("post", Post, None)
+    return BoundForm("post", Post, {"form_id": "post", "values": values, "errors": {"x": "!"}})
+
+
+def test_a_textarea_field_is_a_textarea_without_input_attributes() -> None:
+    form = post()
+    assert form.element("body") == "textarea" and form.element("title") == "input"
+    document = Document(str(form.field("body", rows=8)))
+    textarea = document.control("body")
+    assert textarea.tag == "textarea"
+    assert textarea.attributes == {
+        "name": "body",
+        "id": "post-body",
+        "required": None,
+        "minlength": "10",
+        "maxlength": "2000",
+        "rows": "8",
+    }
+    assert textarea.text == ""
+
+
+def test_a_textarea_shows_the_submitted_text_escaped_with_its_newlines() -> None:
+    text = "\nfirst line\n</textarea><script>x()</script>"
+    html = str(post({"body": text, "summary": "short"}).field("body"))
+    assert "<script>" not in html
+    # One newline after the tag is the parser's; the value's own starts after it.
+    assert html.count("\n\nfirst line\n&lt;/textarea&gt;") == 1
+    document = Document(html)
+    assert document.control("body").text == "\n\nfirst line\n</textarea><script>x()</script>"
+
+
+def test_attrs_writes_only_what_the_element_takes() -> None:
+    form = post()
+    on_textarea = Document(f"<textarea {form.attrs('body')}></textarea>").elements[0]
+    assert "type" not in on_textarea.attributes and "value" not in on_textarea.attributes
+    # A plain text field written as a textarea by hand.
+    title = Document(f"<textarea {form.attrs('title', element='textarea')}></textarea>")
+    assert set(title.elements[0].attributes) == {"name", "id", "required", "minlength", "maxlength"}
+    # A textarea field written as an input by hand gets the input's attributes.
+    body = Document(f"<input {form.attrs('body', element='input')}>").elements[0]
+    assert body.attributes["type"] == "text" and body.attributes["minlength"] == "10"
+    tags = Document(f"<select {form.attrs('tags')}></select>").elements[0]
+    assert set(tags.attributes) == {"name", "id", "multiple"}
+    # A number input takes min/step, not minlength or pattern.
+    year = Document(f"<input {form.attrs('year')}>").elements[0]
+    assert year.attributes["min"] == "2000" and "pattern" not in year.attributes
+    with pytest.raises(ValueError, match="input, textarea or select"):
+        form.attrs("body", element="div")
+
+
+def test_field_can_be_asked_for_another_element() -> None:
+    document = Document(str(post().field("title", element="textarea")))
+    assert document.control("title").tag == "textarea"
+
+
+def test_a_list_of_choices_keeps_every_submitted_choice() -> None:
+    document = Document(str(post({"tags": ["news", "life"]}).field("tags")))
+    select = document.control("tags")
+    assert select.tag == "select" and "multiple" in select.attributes
+    options = [e for e in document.elements if e.tag == "option"]
+    assert [e.attributes["value"] for e in options] == ["news", "tech", "life"]  # no "—"
+    assert [e.attributes["value"] for e in options if "selected" in e.attributes] == [
+        "news",
+        "life",
+    ]
+
+
+def test_patterns_reach_the_browser_only_as_it_reads_them() -> None:
+    form = post()
+    assert Document(f"<input {form.attrs('title')}>").elements[0].attributes["pattern"] == (
+        r"[A-Za-z0-9_\.\-]+"
+    )
+    # (?i) cannot be said in a pattern attribute: the server alone checks it.
+    assert "pattern" not in Document(f"<input {form.attrs('code')}>").elements[0].attributes

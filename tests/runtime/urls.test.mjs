@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { actionLocation, getFormUrl, isCurrentLocation, isHashChange } from '../../src/kite/runtime/urls.js';
+import { actionLocation, getFormUrl, isCurrentLocation, isHashChange, isSameOrigin } from '../../src/kite/runtime/urls.js';
 
 const at = (path) => new URL(path, 'http://app.test');
 
@@ -48,4 +48,12 @@ test('getFormUrl replaces the query with the fields', () => {
     getFormUrl(at('/search?old=1#h'), data).href,
     'http://app.test/search?q=a+b&foo=bar&file=name.txt',
   );
+});
+
+test('isSameOrigin: scheme, host and port', () => {
+  assert.equal(isSameOrigin('/a?/x', 'http://app.test/b'), true);
+  assert.equal(isSameOrigin('http://app.test:80/a', 'http://app.test/b'), true);
+  assert.equal(isSameOrigin('https://app.test/a', 'http://app.test/b'), false);
+  assert.equal(isSameOrigin('http://app.test:8080/a', 'http://app.test/b'), false);
+  assert.equal(isSameOrigin('http://evil.test/a', 'http://app.test/b'), false);
 });

@@ -116,12 +116,31 @@ def test_failure_without_a_usable_token_runs_the_loads(app: Server) -> None:
         assert loaded_at(result["kite"]["document"]) != loaded_at(before)
 
 
+def test_error_carries_the_nearest_error_page(app: Server) -> None:
+    """Issue 17 item 1: an error result is one round trip too."""
+    result = enhanced(app, "/actions/enhance?/error")
+    assert result["type"] == "error"
+    assert result["error"]["message"] == "error"
+    document = result["kite"]["document"]
+    assert "This is your custom error page saying" in document
+    state = page_state(document)
+    assert state["status"] == 400
+    assert state["error"]["message"] == "error"
+    assert state["url"] == "/actions/enhance"  # the page's URL, not the action's
+
+
 def test_no_document_without_the_header_or_for_redirects(app: Server) -> None:
     plain = app.client.post(
         "/actions/cross-page/same-page?/fail", data={"x": "1"}, headers={"origin": app.url}
     ).json()
     assert "kite" not in plain
     assert "kite" not in enhanced(app, "/actions/redirect")
+    error = app.client.post(
+        "/actions/enhance?/error",
+        data={"x": "1"},
+        headers={"origin": app.url, "accept": "application/json"},
+    ).json()
+    assert error["type"] == "error" and "kite" not in error
 
 
 def render(app: Server, path: str, payload: object) -> Any:

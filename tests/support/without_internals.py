@@ -49,12 +49,20 @@ def _without_jinja_internals() -> None:
     del jinja2.compiler.optimizeconst
 
 
+def _without_uvicorn_supervisor() -> None:
+    # As for the protocol: ask the supervisor for a method that no uvicorn has.
+    import kite.server.supervisor as supervisor
+
+    supervisor.REQUIRED_METHODS = (*supervisor.REQUIRED_METHODS, "handle_no_uvicorn_has")
+
+
 # In this order: Starlette's and Jinja's parts go before Kite is imported (its guards look
 # for them then), uvicorn's after (Kite looks for those when the server starts).
 TAKE_AWAY = {
     "starlette": _without_starlette_internals,
     "jinja": _without_jinja_internals,
     "uvicorn": _without_uvicorn_internals,
+    "supervisor": _without_uvicorn_supervisor,
 }
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import Any
 from kite import RequestEvent
 from starlette.responses import Response
 
-from lib import auth
+from lib import auth, db
 
 logger = logging.getLogger("auth_todos")
 
@@ -40,6 +40,13 @@ async def handle(
     for name, value in SECURITY_HEADERS.items():
         response.headers[name] = value
     return response
+
+
+def health() -> None:
+    """Kite's health check (`GET /_kite/health`) answers 503 when this raises: the instance
+    is up, but without its database it cannot serve anybody."""
+    with db.read() as conn:
+        conn.one("SELECT 1 AS ok")
 
 
 def handle_error(

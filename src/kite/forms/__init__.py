@@ -12,10 +12,18 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 from starlette.datastructures import UploadFile
 
-from kite.forms.schema import Sensitive
+from kite.forms.schema import Sensitive, Textarea
 from kite.forms.state import FORM_ID_FIELD, FormContext, InvalidForm, fail_form
 
-__all__ = ["FORM_ID_FIELD", "FormContext", "InvalidForm", "Sensitive", "UploadedFile", "fail_form"]
+__all__ = [
+    "FORM_ID_FIELD",
+    "FormContext",
+    "InvalidForm",
+    "Sensitive",
+    "Textarea",
+    "UploadedFile",
+    "fail_form",
+]
 
 
 class UploadedFile(UploadFile):

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from pydantic import AnyUrl, BaseModel
 
 from kite.forms.names import parse_name
+from kite.forms.patterns import browser_pattern
 from kite.forms.schema import Field, Shape, choices, fields_of, resolve
 from kite.forms.state import FORM_ID_FIELD, FORM_LEVEL
 
@@ -101,12 +102,22 @@ class BoundForm:
         last = [s for s in parse_name(name) or (name,) if isinstance(s, str)][-1]
         return last.replace("_", " ").replace("-", " ").capitalize()
 
-    def attrs(self, name: str, **extra: Any) -> Markup:
+    def attrs(self, name: str, *, element: str | None = None, **extra: Any) -> Markup:
         """The attributes of the control for `name`: name, id, type, value, required, the
         model's constraints, the ARIA state of its error, autofocus on the first invalid
-        field. Keyword arguments add or override attributes (`class_="wide"`,
-        `autocomplete="email"`; True writes a bare attribute, False/None leaves it out)."""
-        return _render_attributes(self._attributes(name, extra))
+        field — only those valid on `element` ("input", "textarea" or "select"; by default
+        the one `field()` writes for it). Keyword arguments add or override attributes
+        (`class_="wide"`, `autocomplete="email"`; True writes a bare attribute, False/None
+        leaves it out)."""
+        return _render_attributes(self._attributes(name, extra, element))
+
+    def element(self, name: str) -> str:
+        """The element `field()` writes for `name`: "select" for an Enum or Literal (or a
+        list of them), "textarea" for a field marked `Textarea`, else "input"."""
+        form_field = self._field(name)
+        if choices(_choice_type(form_field.shape)):
+            return "select"
+        return "textarea" if form_field.multiline else "input"
 
     def error(self, name: str) -> Markup:
         """The message of the field (or `"_form"`), in the element `aria-describedby` names;
@@ -118,12 +129,15 @@ class BoundForm:
             self.error_id(name), message
         )
 
-    def field(self, name: str, label: str | None = None, **extra: Any) -> Markup:
-        """Label, control, hint (the field's `description`) and error of one field."""
+    def field(
+        self, name: str, label: str | None = None, *, element: str | None = None, **extra: Any
+    ) -> Markup:
+        """Label, control (`element`, by default the model's: see `element()`), hint (the
+        field's `description`) and error of one field."""
         form_field = self._field(name)
         text = label if label is not None else self.label(name)
         label_tag = Markup('<label for="{}">{}</label>').format(self.input_id(name), text)
-        control = self._control(name, form_field, extra)
+        control = self._control(name, element or self.element(name), extra)
         hint = self._hint(name, form_field)
         classes = "kite-field kite-field-invalid" if name in self.errors else "kite-field"
         if form_field.shape.kind == "bool":
@@ -188,8 +202,15 @@ class BoundForm:
             self.input_id(name), form_field.info.description
         )
 
-    def _attributes(self, name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    def _attributes(
+        self, name: str, extra: Mapping[str, Any], element: str | None = None
+    ) -> dict[str, Any]:
         form_field = self._field(name)
+        element = element or self.element(name)
+        if element not in _NOT_ON:
+            raise ValueError(
+                f"element={element!r}: the form helpers write input, textarea or select"
+            )
         shape = form_field.shape
         attributes: dict[str, Any] = {"name": name, "id": self.input_id(name)}
         attributes.update(_type_attributes(name, form_field))
@@ -197,10 +218,13 @@ class BoundForm:
         if shape.kind == "bool":
             attributes["value"] = "true"
             attributes["checked"] = _truthy(value)
-        elif attributes.get("type") not in ("file", None) and not isinstance(value, list):
+        elif (
+            element == "input" and attributes.get("type") != "file" and not isinstance(value, list)
+        ):
             attributes["value"] = value
         attributes["required"] = form_field.required
         attributes.update(_constraints(form_field))
+        attributes = _valid_on(element, attributes)
         described = []
         if form_field.info.description:
             described.append(self.input_id(name) + "-hint")
@@ -214,24 +238,64 @@ class BoundForm:
             attributes[key.rstrip("_").replace("_", "-")] = given
         return attributes
 
-    def _control(self, name: str, form_field: Field, extra: Mapping[str, Any]) -> Markup:
-        options = choices(_choice_type(form_field.shape))
-        if not options:
-            return Markup("<input {}>").format(self.attrs(name, **extra))
-        attributes = self._attributes(name, extra)
-        attributes.pop("type", None)
-        attributes.pop("value", None)
+    def _control(self, name: str, element: str, extra: Mapping[str, Any]) -> Markup:
+        attributes = _render_attributes(self._attributes(name, extra, element))
+        if element == "textarea":
+            value = self.value(name)
+            text = "" if value is None or isinstance(value, list) else _as_text(value)
+            # The HTML parser drops one newline right after <textarea>: keep the value's own.
+            lead = "\n" if text.startswith(("\n", "\r")) else ""
+            return Markup("<textarea {}>{}{}</textarea>").format(attributes, lead, text)
+        if element == "input":
+            return Markup("<input {}>").format(attributes)
         chosen = self.value(name)
         chosen_set = {str(v) for v in chosen} if isinstance(chosen, list) else {str(chosen)}
-        rendered = [] if attributes.get("multiple") else [Markup('<option value="">—</option>')]
-        for value, label in options:
+        multiple = self._field(name).shape.kind == "list"
+        rendered = [] if multiple else [Markup('<option value="">—</option>')]
+        for value, label in choices(_choice_type(self._field(name).shape)):
             selected = Markup(" selected") if value in chosen_set else Markup("")
             rendered.append(
                 Markup('<option value="{}"{}>{}</option>').format(value, selected, label)
             )
-        return Markup("<select {}>{}</select>").format(
-            _render_attributes(attributes), Markup("").join(rendered)
-        )
+        return Markup("<select {}>{}</select>").format(attributes, Markup("").join(rendered))
+
+
+# Attributes an element never takes; an <input> takes some only for some types.
+_NOT_ON: dict[str, frozenset[str]] = {
+    "input": frozenset(),
+    "textarea": frozenset(
+        {"type", "value", "pattern", "min", "max", "step", "multiple", "checked", "accept"}
+    ),
+    "select": frozenset(
+        {"type", "value", "pattern", "min", "max", "step", "minlength", "maxlength"}
+        | {"checked", "accept", "placeholder"}
+    ),
+}
+_TEXT_TYPES = frozenset({"text", "search", "url", "tel", "email", "password"})
+_INPUT_TYPES_OF: dict[str, frozenset[str]] = {
+    "pattern": _TEXT_TYPES,
+    "minlength": _TEXT_TYPES,
+    "maxlength": _TEXT_TYPES,
+    "min": frozenset({"number", "range", "date", "datetime-local", "month", "time", "week"}),
+    "max": frozenset({"number", "range", "date", "datetime-local", "month", "time", "week"}),
+    "step": frozenset({"number", "range", "date", "datetime-local", "month", "time", "week"}),
+    "multiple": frozenset({"email", "file"}),
+    "checked": frozenset({"checkbox", "radio"}),
+    "accept": frozenset({"file"}),
+}
+
+
+def _valid_on(element: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """The attributes the element takes (HTML ignores the rest, or worse: `type` on a
+    <textarea> is invalid markup, and a `pattern` on a number input is never checked)."""
+    if element != "input":
+        return {key: value for key, value in attributes.items() if key not in _NOT_ON[element]}
+    kind = attributes.get("type", "text")
+    return {
+        key: value
+        for key, value in attributes.items()
+        if key not in _INPUT_TYPES_OF or kind in _INPUT_TYPES_OF[key]
+    }
 
 
 def _segments(name: str) -> tuple[str | int, ...]:
@@ -313,7 +377,8 @@ def _constraints(form_field: Field) -> dict[str, Any]:
         elif isinstance(item, annotated_types.MultipleOf):
             found["step"] = item.multiple_of
         elif getattr(item, "pattern", None) is not None:
-            found["pattern"] = str(item.pattern)
+            # Only as the browser can check it, or not at all (kite/forms/patterns.py).
+            found["pattern"] = browser_pattern(item.pattern)
     return found
 
 

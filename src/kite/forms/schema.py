@@ -20,7 +20,15 @@ from pydantic import BaseModel, SecretBytes, SecretStr
 from pydantic.fields import FieldInfo
 from starlette.datastructures import UploadFile
 
-__all__ = ["Field", "Sensitive", "Shape", "fields_of", "is_sensitive_name", "resolve"]
+__all__ = [
+    "Field",
+    "Sensitive",
+    "Shape",
+    "Textarea",
+    "fields_of",
+    "is_sensitive_name",
+    "resolve",
+]
 
 
 class _SensitiveMarker:
@@ -32,6 +40,17 @@ class _SensitiveMarker:
 
 Sensitive: typing.Final = _SensitiveMarker()
 """Use as `card_number: Annotated[str, Sensitive]`: the value is never refilled or echoed."""
+
+
+class _TextareaMarker:
+    """Marks a text field written as a `<textarea>` (several lines)."""
+
+    def __repr__(self) -> str:
+        return "Textarea"
+
+
+Textarea: typing.Final = _TextareaMarker()
+"""Use as `bio: Annotated[str, Textarea]`: `field()` writes a `<textarea>`, not an `<input>`."""
 
 _LIST_ORIGINS = (list, set, frozenset, tuple, typing.Sequence, typing.AbstractSet)
 _SECRET_TYPES = (SecretStr, SecretBytes)
@@ -85,6 +104,7 @@ class Field:
     shape: Shape
     info: FieldInfo
     sensitive: bool
+    multiline: bool = False  # marked `Textarea`
 
     @property
     def required(self) -> bool:
@@ -104,7 +124,8 @@ def fields_of(model: type[BaseModel]) -> dict[str, Field]:
             or _is_secret_type(info.annotation)
             or is_sensitive_name(key)
         )
-        fields[key] = Field(key, shape, info, sensitive)
+        multiline = any(item is Textarea for item in _metadata(info))
+        fields[key] = Field(key, shape, info, sensitive, multiline)
     return fields
 
 

@@ -43,17 +43,20 @@ export function findForm({ form, id, action, index }) {
 
 /**
  * Focuses the first invalid field (in `form`, else in the page) and announces the first error
- * summary (same order). With no invalid field, focus stays where it is.
+ * summary (same order). With no invalid field, focus is left to the caller.
  *
  * @param {HTMLFormElement | null} form
+ * @returns {boolean} whether a field took focus
  */
 export function reportFailure(form) {
   const first = (selector) => (form && querySelectorAll(form, selector)[0]) ?? document.querySelector(selector);
   const field = first(INVALID);
-  if (field instanceof HTMLElement || field instanceof SVGElement) field.focus();
+  const focusable = field instanceof HTMLElement || field instanceof SVGElement;
+  if (focusable) field.focus();
   const summary = first(SUMMARY);
   // innerText, not textContent: list items and paragraphs are read as separate sentences.
   if (summary) announce((summary.innerText ?? summary.textContent).replace(/\s+/g, ' ').trim());
+  return focusable;
 }
 
 /**

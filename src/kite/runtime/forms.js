@@ -61,15 +61,20 @@ export function deserialize(text, decoders) {
  * Enhances a `<form method="POST">`: submissions are sent with `fetch` and the page is
  * updated in place (or the action's page shown) instead of loaded again.
  *
- * Enhancing a form a second time replaces the earlier enhancement, so a page script may run
- * again safely. Without `submit` (the default behaviour) a second submission made while one
- * is in flight is ignored; with it, every submission goes out.
+ * Given a CSS selector instead of a form, enhances every POST form that matches it, now and
+ * whenever an update or a script adds one (`enhance("ul.todos form", submit)`).
  *
- * @param {HTMLFormElement} form
+ * Enhancing a form a second time replaces the earlier enhancement, so a page script may run
+ * again safely. A submission made while another of the same form is in flight is sent once
+ * that one is done; without `submit` (the default behaviour) an identical one (same button,
+ * same data) is ignored instead, so that a double click posts once.
+ *
+ * @param {HTMLFormElement | string} form a form, or a selector for forms present and future
  * @param {SubmitFunction} [submit] called before sending; may return a callback for the result
  * @returns {{destroy(): void}}
  */
 export function enhance(form, submit) {
+  if (typeof form === 'string') return enhanceSelector(form, submit);
   if (shared.current.dev && formProperty(form, 'method') !== 'post') {
     throw new Error('use:enhance can only be used on <form> fields with method="POST"');
   }
@@ -78,10 +83,30 @@ export function enhance(form, submit) {
   return handle;
 }
 
+function enhanceSelector(selector, submit) {
+  // Checked now, so that a typo fails here and not in every later update.
+  document.querySelectorAll(selector);
+  shared.selectors.set(selector, submit);
+  // start.js enhances the matching forms, and later ones as they appear.
+  shared.enhanceAll();
+  return {
+    destroy() {
+      if (shared.selectors.get(selector) !== submit) return;
+      shared.selectors.delete(selector);
+      for (const form of document.querySelectorAll(selector)) {
+        const handle = shared.enhanced.get(form);
+        if (handle?.submit === submit) handle.destroy();
+      }
+    },
+  };
+}
+
 /**
  * Shows a result on the current page without navigating (except that a redirect is
- * followed) and without running loads: `page.form` and `page.status` become the result's,
- * or the nearest error page shows an error. Never resets the form. After a failure, focus
+ * followed): `page.form` and `page.status` become the result's, or the nearest error page
+ * shows an error. Never resets the form. The result of an enhanced submission shows the
+ * page its response brought (no request); a result built by hand is rendered from the
+ * page's sealed data, loads not run. After a failure, focus
  * moves to the first invalid field of the form being submitted (else of the page) and its
  * error summary is announced (docs/enhanced-forms.md).
  *
@@ -97,6 +122,6 @@ export async function applyAction(result) {
     await goto(result.location);
     return;
   }
-  const { showResult } = await import('./results.js');
-  await showResult(result, location.href, false, { history: 'none', since, form });
+  const { applyResult } = await import('./results.js');
+  await applyResult(result, { since, form, included: shared.included.get(result) });
 }

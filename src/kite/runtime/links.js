@@ -10,7 +10,7 @@
 import { closest, formDataOf, getAttribute, submission } from './dom.js';
 import { entryState, newEntryId } from './entries.js';
 import { shared } from './shared.js';
-import { getFormUrl, isHashChange } from './urls.js';
+import { getFormUrl, isHashChange, isSameOrigin } from './urls.js';
 
 const ENHANCED = 'form[data-enhance], form[use\\:enhance]';
 
@@ -45,7 +45,7 @@ function onClick(event) {
   if ((link.getAttribute('rel') ?? '').split(/\s+/).includes('external')) return;
   const href = link instanceof SVGAElement ? link.href.baseVal : link.href;
   const url = new URL(href, document.baseURI);
-  if (url.origin !== location.origin || !/^https?:$/.test(url.protocol)) return;
+  if (!isSameOrigin(url, location.href) || !/^https?:$/.test(url.protocol)) return;
   // A jump within the page is the browser's own business.
   if (isHashChange(url, location.href)) return;
   event.preventDefault();
@@ -61,7 +61,7 @@ function onSubmit(event) {
   const { method, action, target } = submission(form, submitter);
   if (method !== 'get' || (target && target !== '_self')) return;
   const enhanced = closest(form, ENHANCED) === form || navigatesHere(form);
-  if (!enhanced || action.origin !== location.origin) return;
+  if (!enhanced || !isSameOrigin(action, location.href)) return;
   event.preventDefault();
   const url = getFormUrl(action, formDataOf(form, submitter));
   navigate(url, { history: url.href === location.href ? 'replace' : 'push' });

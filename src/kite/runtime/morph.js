@@ -9,7 +9,8 @@
 //
 // Form controls keep what the user typed unless the server's markup for them changed (their
 // `value`/`checked`/`selected` attribute, or a textarea's text); `open` on <details> and
-// <dialog> likewise follows the server only when the server changed it.
+// <dialog> likewise follows the server only when the server changed it. An element with
+// `data-kite-keep` (and its subtree) is the page script's: it stays as it is, where it is.
 
 import { recordOpen, recordServerState } from './baseline.js';
 import {
@@ -34,6 +35,7 @@ export { recordServerState };
 
 const ELEMENT = 1;
 const LOOKAHEAD = 10;
+const KEEP = 'data-kite-keep';
 const SCRIPT_TYPES = new Set(['', 'module', 'text/javascript', 'application/javascript', 'text/ecmascript']);
 
 /**
@@ -154,14 +156,21 @@ function findMatch(cursor, wanted) {
     return null;
   }
   if (similar(cursor, wanted)) return cursor;
+  // A kept element is an anchor: what is new goes before it, it is never skipped over.
+  if (isKept(cursor)) return null;
   // `wanted` is new if what follows it matches here; else old nodes may have gone.
   const after = nextSibling(wanted);
   if (after && similar(cursor, after)) return null;
   let node = nextSibling(cursor);
   for (let steps = 0; node && steps < LOOKAHEAD; steps += 1, node = nextSibling(node)) {
     if (similar(node, wanted)) return node;
+    if (isKept(node)) break;
   }
   return null;
+}
+
+function isKept(node) {
+  return nodeType(node) === ELEMENT && hasAttribute(node, KEEP);
 }
 
 function similar(a, b) {
@@ -171,6 +180,8 @@ function similar(a, b) {
   const tag = localName(a);
   if (tag !== localName(b) || a.namespaceURI !== b.namespaceURI) return false;
   if ((getAttribute(a, 'id') ?? '') !== (getAttribute(b, 'id') ?? '')) return false;
+  // A kept element only ever stands for the server's kept element, never for a neighbour.
+  if (isKept(a) !== isKept(b)) return false;
   if (tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button') {
     if (getAttribute(a, 'name') !== getAttribute(b, 'name')) return false;
     if (tag === 'input' && (getAttribute(a, 'type') ?? 'text') !== (getAttribute(b, 'type') ?? 'text')) {
@@ -185,6 +196,8 @@ function morphNode(node, wanted, context) {
     if (node.nodeValue !== wanted.nodeValue) node.nodeValue = wanted.nodeValue;
     return;
   }
+  // The page's script owns this element and everything in it: left as that script left it.
+  if (isKept(node)) return;
   switch (localName(node)) {
     case 'script':
       return morphScript(node, wanted, context);

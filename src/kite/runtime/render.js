@@ -13,10 +13,13 @@ import { shared } from './shared.js';
  * @typedef {object} ShowOptions
  * @property {'push' | 'replace' | 'none'} [history] what to do with the history entry
  * @property {'top' | 'keep' | {x: number, y: number}} [scroll] where to scroll afterwards
- * @property {'reset' | 'keep' | 'invalid'} [focus] reset focus (autofocus, else <body>), keep
- *   it, or report a failure: focus its first invalid field and announce its error summary
+ * @property {'reset' | 'keep' | 'stay' | 'invalid'} [focus] reset focus (autofocus, else
+ *   <body>), keep it, stay with the person (autofocus, else the element that had focus or its
+ *   replacement), or report a failure: its first invalid field, else as 'stay', and announce
+ *   its error summary
  * @property {HTMLFormElement | null} [form] the form whose failure is shown (focus 'invalid')
  * @property {number} [since] the navigation this update belongs to; dropped if another began
+ * @property {object | null} [result] the action result shown, if any (for `kite:updated`)
  */
 
 const HTML = /^text\/html\b/i;
@@ -54,7 +57,9 @@ export async function navigate(url, { history = 'push', scroll = 'top', focus = 
   }
   const final = new URL(response.url);
   if (!response.redirected) final.hash = target.hash;
-  const mode = history === 'push' && final.href === location.href ? 'replace' : history;
+  let mode = history === 'push' && final.href === location.href ? 'replace' : history;
+  // Back/forward to an entry whose page now redirects: the entry takes the target's URL.
+  if (mode === 'none' && final.href !== location.href) mode = 'replace';
   show(next, state, response.status, { url: final, history: mode, scroll, focus });
   return undefined;
 }
@@ -104,34 +109,51 @@ export async function renderRequest(url, payload, options = {}) {
 }
 
 /**
- * Shows a document the server sent inside an action result (the one-round-trip path).
+ * Shows a document the server sent inside an action result (the one-round-trip path): in
+ * place, or as the page at `url` with a history entry pushed (a result of another page).
  *
  * @param {string} html
- * @param {ShowOptions} options
+ * @param {ShowOptions & {url?: string | URL, status?: number}} options
  */
 export function showDocument(html, options) {
-  if (options.since !== undefined && options.since !== shared.navigation) return;
+  const { since, history = 'none' } = options;
+  if (since !== undefined && since !== shared.navigation) return;
+  if (history === 'push') shared.navigation += 1;
   const next = parseDocument(html);
-  show(next, readPageState(next), 200, { ...options, url: new URL(location.href) });
+  const url = new URL(options.url ?? location.href, location.href);
+  const state = readPageState(next);
+  // Another page without the runtime (`csr = False`) must work natively: load it.
+  if (state === null && history === 'push') return fullLoad(url, history);
+  // The page JSON says its status; a page without it (the plain fallback error page) has
+  // the result's.
+  show(next, state, options.status ?? 200, { ...options, url });
+  return undefined;
 }
 
 function parseDocument(html) {
   return new DOMParser().parseFromString(html, 'text/html');
 }
 
-function show(next, state, status, { url, history = 'none', scroll = 'keep', focus = 'keep', form = null }) {
+function show(next, state, status, options) {
+  const { url, history = 'none', scroll = 'keep', focus = 'keep', form = null, result = null } = options;
   if (state?.version && shared.current.version && state.version !== shared.current.version) {
     shared.updated = true;
   }
   if (history === 'push') pushEntry(url);
   else if (history === 'replace') window.history.replaceState(entryState(shared.entry), '', url);
   const place = form && formPlace(form);
+  const focused = focusedPlace();
   const inserted = morphDocument(next);
+  shared.swaps += 1;
   adoptPageState(state, status);
   runScripts(inserted);
   applyScroll(scroll);
   if (focus === 'reset') resetFocus();
-  else if (focus === 'invalid') reportFailure(place && findForm(place));
+  else if (focus === 'stay') stayFocus(focused);
+  else if (focus === 'invalid' && !reportFailure(place && findForm(place))) stayFocus(focused);
+  // Page scripts re-apply what is theirs; after a navigation there is no form or result.
+  const detail = { form: form && form.isConnected ? form : null, result, url: shared.page.url };
+  document.dispatchEvent(new CustomEvent('kite:updated', { detail }));
 }
 
 // --- scripts -----------------------------------------------------------------------------
@@ -203,15 +225,12 @@ function fullLoad(url, history) {
 // --- focus -------------------------------------------------------------------------------
 
 /**
- * Focus after a swap, as SvelteKit does: the first [autofocus] element, else <body> (made
- * focusable for the moment, so that the next Tab starts from the top of the page).
+ * Focus after a swap that starts over (navigation, errors of another page), as SvelteKit
+ * does: the first [autofocus] element, else <body> (made focusable for the moment, so that
+ * the next Tab starts from the top of the page).
  */
 export function resetFocus() {
-  const autofocus = document.querySelector('[autofocus]');
-  if (autofocus instanceof HTMLElement || autofocus instanceof SVGElement) {
-    autofocus.focus();
-    return;
-  }
+  if (focusAutofocus()) return;
   const { body } = document;
   const tabindex = body.getAttribute('tabindex');
   body.tabIndex = -1;
@@ -221,4 +240,40 @@ export function resetFocus() {
   // A selection left from the old page would read as if it were on the new one.
   const selection = getSelection();
   if (selection && selection.type === 'Range') selection.removeAllRanges();
+}
+
+function focusAutofocus() {
+  const autofocus = document.querySelector('[autofocus]');
+  if (!(autofocus instanceof HTMLElement || autofocus instanceof SVGElement)) return false;
+  autofocus.focus();
+  return true;
+}
+
+/** The focused element, and what finds its replacement if the swap removes it. */
+function focusedPlace() {
+  const element = document.activeElement;
+  if (!element || element === document.body || element === document.documentElement) return null;
+  return {
+    element,
+    id: element.id,
+    tag: element.localName,
+    name: element.getAttribute('name'),
+    value: element.getAttribute('value'),
+  };
+}
+
+/**
+ * Focus after a result shown in place: an [autofocus] element of the page takes it, else
+ * the element that had it keeps it (or the element that replaced it: same id, or same tag,
+ * name and value) — so that a keyboard user goes on from where they were, never from <body>.
+ */
+function stayFocus(place) {
+  if (focusAutofocus() || place === null) return;
+  let { element } = place;
+  if (!element.isConnected) {
+    const twin = (other) => other.getAttribute('name') === place.name && other.getAttribute('value') === place.value;
+    element =
+      (place.id && document.getElementById(place.id)) || [...document.body.querySelectorAll(place.tag)].find(twin);
+  }
+  if (element && document.activeElement !== element) element.focus({ preventScroll: true });
 }

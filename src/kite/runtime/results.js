@@ -15,9 +15,9 @@ import { isCurrentLocation } from './urls.js';
  *
  * @param {import('./forms.js').ActionResult} result
  * @param {import('./forms.js').UpdateOptions} [options]
- * @param {{form: HTMLFormElement, document: string | null, since: number}} submitted
+ * @param {{form: HTMLFormElement, since: number, included?: {document: string | null, swaps: number} | null}} submitted
  */
-export async function defaultUpdate(result, options = {}, { form, document, since }) {
+export async function defaultUpdate(result, options = {}, { form, since, included = null }) {
   const { reset = true, invalidateAll, refreshAll, navigate = true } = options;
   const refresh = refreshAll ?? invalidateAll ?? result.type === 'success';
   if (result.type === 'success' && reset) resetForm(form);
@@ -25,17 +25,60 @@ export async function defaultUpdate(result, options = {}, { form, document, sinc
     if (since === shared.navigation) await goto(result.location);
     return;
   }
-  if (navigate && !isCurrentLocation(result.location, location.href)) {
+  const here = isCurrentLocation(result.location, location.href);
+  const elsewhere = navigate && !here;
+  // The page that came with the action's response, when it is the one wanted here.
+  const document = (here || elsewhere) && included ? usableDocument(result, included, refresh) : null;
+  if (document !== null) {
+    const options = elsewhere
+      ? { history: 'push', url: result.location, scroll: 'top', focus: 'reset' }
+      : { focus: result.type === 'failure' ? 'invalid' : 'stay' };
+    showDocument(document, { ...options, since, form, result, status: result.status });
+    return;
+  }
+  if (elsewhere) {
     await showResult(result, result.location, refresh, { history: 'push', since, form });
     return;
   }
-  // The page the server sent along is right if it was rendered as this update wants it:
-  // loads run after a success, not after a failure.
-  if (document !== null && refresh === (result.type === 'success')) {
-    showDocument(document, { focus: result.type === 'success' ? 'reset' : 'invalid', since, form });
+  await showResult(result, location.href, refresh, { history: 'none', since, form });
+}
+
+/**
+ * The page the action's response brought, if showing it is right: it was rendered as
+ * `refresh` asks (loads run after a success, not after a failure; an error page either
+ * way), and no other page was
+ * swapped in since the action was sent — that one may show newer data than this one, which
+ * must never come back (then a render request asks for the page again, from current data).
+ *
+ * @param {import('./forms.js').ActionResult} result
+ * @param {{document: string | null, swaps: number}} included
+ * @param {boolean} refresh
+ * @returns {string | null}
+ */
+export function usableDocument(result, included, refresh) {
+  if (included.document === null || included.swaps !== shared.swaps) return null;
+  // An error page is the same whichever way the loads would have run.
+  if (result.type === 'error') return included.document;
+  return refresh === (result.type === 'success') ? included.document : null;
+}
+
+/**
+ * `applyAction(result)`: the result on this page, never a navigation. A result of an
+ * enhanced submission brought its page along; a result built or fetched by hand has none,
+ * and is rendered by a render request from the page's sealed data.
+ *
+ * @param {import('./forms.js').ActionResult} result
+ * @param {{since: number, form: HTMLFormElement | null, included?: {document: string | null, swaps: number}}} context
+ */
+export async function applyResult(result, { since, form, included }) {
+  const here = included && isCurrentLocation(result.location, location.href);
+  const document = here ? usableDocument(result, included, result.type === 'success') : null;
+  if (document !== null) {
+    const focus = result.type === 'failure' ? 'invalid' : 'stay';
+    showDocument(document, { focus, since, form, result, status: result.status });
     return;
   }
-  await showResult(result, location.href, refresh, { history: 'none', since, form });
+  await showResult(result, location.href, false, { history: 'none', since, form });
 }
 
 /**
@@ -55,14 +98,17 @@ export async function showResult(result, url, refresh, { history, since, form = 
     token: shared.current.token,
     refresh,
   };
-  // A failure shown here moves focus to its first invalid field; anything else starts over.
-  const stays = history !== 'push' && result.type === 'failure';
+  // A failure shown here moves focus to its first invalid field; in place, focus stays
+  // where the person is; another page starts over.
+  let focus = result.type === 'failure' ? 'invalid' : 'stay';
+  if (history === 'push') focus = 'reset';
   await renderRequest(url, payload, {
     history,
     since,
     scroll: history === 'push' ? 'top' : 'keep',
-    focus: stays ? 'invalid' : 'reset',
+    focus,
     form,
+    result,
   });
 }
 

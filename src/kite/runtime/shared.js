@@ -37,8 +37,20 @@ function create() {
     enhanced: new WeakMap(),
     /** Forms enhanced by a page's own script (not by data-enhance): see render.js. */
     scripted: new Set(),
-    /** form → number of submissions in flight (for aria-busy and double-submit checks). */
+    /** form → number of submissions in flight (for aria-busy). */
     inflight: new WeakMap(),
+    /** form → its last submission while in flight: `{key}` (an identical one is a double click). */
+    pending: new WeakMap(),
+    /** form → its last submission's turn: the next one is sent once it settles. */
+    queue: new WeakMap(),
+    /** result → what its response brought along: the page (`document`) and `swaps` at sending. */
+    included: new WeakMap(),
+    /** Bumped by every page swapped in: a page rendered before the last swap may be older. */
+    swaps: 0,
+    /** Selectors given to enhance(), with their submit functions: forms present and future. */
+    selectors: new Map(),
+    /** Enhances every form that should be and is not yet (start.js). */
+    enhanceAll: () => undefined,
     /** result object → the devalue string its data came from, sent back for re-renders. */
     rawData: new WeakMap(),
     /** script the runtime re-created → the server's markup for it (see morph.js). */

@@ -1,18 +1,24 @@
-// Submitting an enhanced form: the request SvelteKit's enhance makes, and aria-busy. What
-// happens with the result (update()) is in results.js, which is loaded while the request is
-// under way: a page that is never submitted never downloads it. The public side is forms.js.
+// Submitting an enhanced form: the request SvelteKit's enhance makes, aria-busy, and the
+// order of submissions. What happens with the result (update()) is in results.js, which is
+// preloaded once the page is idle (start.js). The public side is forms.js.
+//
+// Submissions of one form are sent one after the other: each waits until the one before it
+// has been answered and its result applied, so that it carries the cookies and the page
+// state that result left (a game that keeps its state in a cookie sees every key, in
+// order). The submit function still runs at once, during the submit event.
 
 import { readResult } from './data.js';
 import {
   addEventListener,
   formDataOf,
+  getAttribute,
   removeAttribute,
   removeEventListener,
   setAttribute,
   submission,
 } from './dom.js';
 import { shared } from './shared.js';
-import { actionLocation, isCurrentLocation } from './urls.js';
+import { isSameOrigin } from './urls.js';
 
 /** @typedef {import('./forms.js').ActionResult} ActionResult */
 /** @typedef {import('./forms.js').SubmitFunction} SubmitFunction */
@@ -35,6 +41,7 @@ export function enhanceForm(form, submit) {
   const listener = (event) => handleSubmit(form, submit, event);
   addEventListener(form, 'submit', listener);
   const handle = {
+    submit,
     destroy() {
       if (shared.enhanced.get(form) !== handle) return;
       removeEventListener(form, 'submit', listener);
@@ -54,34 +61,66 @@ async function handleSubmit(form, submit, event) {
   if (method !== 'post') return;
   event.preventDefault();
   const custom = typeof submit === 'function';
-  if (!custom && (shared.inflight.get(form) ?? 0) > 0) return;
-
   const formData = formDataOf(form, submitter);
-  if (shared.current.dev) (await import('./dev.js')).checkFiles(formData, enctype);
-  // Fetched alongside the action request, so that it costs no round trip of its own.
-  const results = import('./results.js');
+  // A double click posts once: the same submitter with the same data as the last
+  // submission, while that one is in flight. Anything else is a new submission and is sent.
+  const last = { key: custom ? null : submissionKey(action, submitter, formData) };
+  if (last.key !== null && shared.pending.get(form)?.key === last.key) return;
+  shared.pending.set(form, last);
+  // Taken now, synchronously, so that the order of submissions is the order of the events.
+  const previous = shared.queue.get(form);
+  let finished;
+  const turn = new Promise((resolve) => (finished = resolve));
+  shared.queue.set(form, turn);
   const controller = new AbortController();
   let cancelled = false;
   const since = shared.navigation;
+  const updates = [];
   busy(form, 1);
   try {
     const input = { action, formData, formElement: form, controller, submitter, cancel: () => (cancelled = true) };
+    // The user's code runs during the submit event, in dev as in production.
     const callback = custom ? await submit(input) : undefined;
     if (cancelled) return;
-    const own = typeof callback === 'function';
-    // Only a default submission to this very page gets the page in the same response.
-    const render = !own && isCurrentLocation(actionLocation(action), location.href);
-    const sent = await send(action, formData, enctype, controller.signal, render);
+    if (shared.current.dev) (await import('./dev.js')).checkFiles(formData, enctype);
+    await previous;
+    if (controller.signal.aborted) return;
+    // Preloaded when the page went idle; a submission made before that fetches it alongside
+    // the action request, never after it.
+    const results = import('./results.js');
+    const sent = await send(action, formData, enctype, controller.signal);
     if (sent === null) return; // aborted: no callback
-    const { result, document } = sent;
-    const update = async (options) => (await results).defaultUpdate(result, options, { form, document, since });
-    if (!own) return await update();
+    const { result } = sent;
+    shared.included.set(result, sent);
+    const update = (options) => {
+      const done = results.then((module) => module.defaultUpdate(result, options, { form, since, included: sent }));
+      updates.push(done);
+      return done;
+    };
+    if (typeof callback !== 'function') {
+      await update();
+      return;
+    }
     // applyAction() inside the callback reports a failure on this form (results.js).
     shared.submitted = form;
     await callback({ action, formData, formElement: form, result, update });
   } finally {
+    // The next submission of this form waits for every update this one started.
+    await Promise.allSettled(updates);
     busy(form, -1);
+    if (shared.pending.get(form) === last) shared.pending.delete(form);
+    if (shared.queue.get(form) === turn) shared.queue.delete(form);
+    finished();
   }
+}
+
+/** What makes two submissions the same: where, which button, and every field. */
+function submissionKey(action, submitter, formData) {
+  const fields = [...formData].map(([name, value]) =>
+    typeof value === 'string' ? [name, value] : [name, value.name, value.size, value.lastModified],
+  );
+  const button = submitter ? [getAttribute(submitter, 'name'), getAttribute(submitter, 'value')] : null;
+  return JSON.stringify([action.href, button, fields]);
 }
 
 function busy(form, change) {
@@ -95,19 +134,27 @@ function busy(form, change) {
   }
 }
 
-/** POSTs the form as SvelteKit's enhance does; null when aborted. */
-async function send(action, formData, enctype, signal, render) {
+/**
+ * POSTs the form as SvelteKit's enhance does, asking for the page in the same response
+ * (x-kite-render, on this origin only); null when aborted. What is sent along is kept with the result, so that
+ * update() and applyAction() can tell whether the page came back as they need it.
+ */
+async function send(action, formData, enctype, signal) {
   const multipart = enctype === 'multipart/form-data';
+  const { token } = shared.current;
   const headers = { accept: 'application/json', 'x-sveltekit-action': 'true', 'x-kite': '1' };
+  // Another origin (a submit function may post elsewhere) gets neither the page's token nor
+  // a header that would make its server answer a CORS preflight first.
+  if (isSameOrigin(action, location.href)) {
+    headers['x-kite-render'] = token && token.length <= MAX_HEADER_TOKEN ? token : '1';
+  }
   if (!multipart) {
     // text/plain still gets a urlencoded body, as in SvelteKit.
     const known = enctype === 'application/x-www-form-urlencoded' || enctype === 'text/plain';
     headers['content-type'] = known ? enctype : 'application/x-www-form-urlencoded';
   }
-  if (render) {
-    const { token } = shared.current;
-    headers['x-kite-render'] = token && token.length <= MAX_HEADER_TOKEN ? token : '1';
-  }
+  // A page swapped in after this was sent may show newer data than this answer's page.
+  const swaps = shared.swaps;
   let response;
   let result;
   try {
@@ -121,16 +168,16 @@ async function send(action, formData, enctype, signal, render) {
     result = readResult(await response.text());
   } catch (error) {
     if (signal.aborted || error?.name === 'AbortError') return null;
-    return { result: { type: 'error', error: { message: 'Internal Error', status: 500 } }, document: null };
+    return { result: { type: 'error', error: { message: 'Internal Error', status: 500 } }, document: null, swaps };
   }
   if (!result || typeof result !== 'object' || !RESULT_TYPES.has(result.type)) {
     // Not an ActionResult: a proxy's page, or a check before the action (CSRF, limits).
     const message = typeof result?.message === 'string' ? result.message : 'Internal Error';
     const status = response.status >= 400 ? response.status : 500;
-    return { result: { type: 'error', status, error: { message, status } }, document: null };
+    return { result: { type: 'error', status, error: { message, status } }, document: null, swaps };
   }
   if (result.type === 'error' || result.type === 'failure') result.status = response.status;
   const document = typeof result.kite?.document === 'string' ? result.kite.document : null;
   delete result.kite;
-  return { result, document };
+  return { result, document, swaps };
 }

@@ -41,6 +41,17 @@ export function isCurrentLocation(location, current) {
 }
 
 /**
+ * Whether `url` is on the same origin as `current`: only there may the runtime send what the
+ * page knows (its data token) or take a navigation over.
+ *
+ * @param {string | URL} url
+ * @param {string | URL} current
+ */
+export function isSameOrigin(url, current) {
+  return new URL(url, current).origin === new URL(current).origin;
+}
+
+/**
  * Whether going from `from` to `to` only moves within the document (same URL but the hash),
  * which the browser handles itself.
  *

@@ -97,5 +97,5 @@ def redirect_result(status: int, location: str) -> bytes:
     return _dumps({"type": "redirect", "status": status, "location": location})
 
 
-def error_result(location: str, body: dict[str, Any]) -> bytes:
-    return _dumps({"type": "error", "location": location, "error": body})
+def error_result(location: str, body: dict[str, Any], extra: dict[str, Any] | None = None) -> bytes:
+    return _dumps({"type": "error", "location": location, "error": body, **(extra or {})})

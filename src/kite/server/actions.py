@@ -16,12 +16,15 @@ from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
+from kite.sansio.action_hints import unknown_action_hint
 from kite.sansio.negotiation import media_type, negotiate
 from kite.server.calling import call_user
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
+from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
 from kite.server.prepared import json_response
+from kite.server.ratelimit import RateLimited
 
 if TYPE_CHECKING:
     from kite.server.app import Kite
@@ -83,8 +86,17 @@ async def handle_action(app: Kite, event: RequestEvent, route: Route) -> Respons
 async def _run(app: Kite, event: RequestEvent, route: Route) -> Outcome:
     try:
         action = _select(app, event, route)
+        # Per-action limits (kite.server.limits): the body limit before the body is read,
+        # the rate (whose key may need the form) after it.
+        apply_body_limit(event, route, action, app.settings.body_size_limit)
         await _read_body(event)
+        await app.rate_limiter.check(event, route, declared_limits(action))
         returned = await call_user(action, event, in_thread=True)
+    except RateLimited as exc:
+        # Enhanced: a failure the page can show; native: the page's error handling.
+        if is_action_json(event, route):
+            return Outcome("failure", 429, exc.failure_data())
+        return Outcome("error", exc=exc)
     except Redirect as exc:
         return Outcome("redirect", exc.status, exc=exc)
     except InvalidForm as exc:
@@ -101,14 +113,15 @@ def _select(app: Kite, event: RequestEvent, route: Route) -> Any:
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise _method_not_allowed(route, app.dev)
-    name = _action_name(event.url.query)
-    if name == "default":
+    requested = _action_name(event.url.query)
+    if requested == "default":
         raise RequestError(400, 'Cannot use reserved action name "default"')
-    if name is None:
-        name = "default"
+    name = "default" if requested is None else requested
     action = actions.get(name)
     if action is None:
-        raise RequestError(404, f"No action with name '{name}' found")
+        raise RequestError(
+            404, f"No action with name '{name}' found", hint=_dev_hint(app, route, requested)
+        )
     content_type = event.request.headers.get("content-type")
     if media_type(content_type) not in FORM_TYPES:
         raise RequestError(
@@ -124,6 +137,13 @@ async def _read_body(event: RequestEvent) -> None:
         await event.request.body()
     else:
         await event.request.form()
+
+
+def _dev_hint(app: Kite, route: Route, requested: str | None) -> str | None:
+    if not app.dev or route.page_server is None:
+        return None
+    file = route.page_server.path.relative_to(app.app_dir).as_posix()
+    return unknown_action_hint(requested, list(route.page_server.actions or ()), file)
 
 
 def _method_not_allowed(route: Route, dev: bool) -> RequestError:
@@ -175,7 +195,8 @@ async def _json_response(
         return json_redirect(app, outcome.exc)
     if outcome.kind == "error":
         assert outcome.exc is not None
-        return json_error(app, event, await public_error(app, outcome.exc, event))
+        error = await public_error(app, outcome.exc, event)
+        return json_error(app, event, error, await _error_document(app, event, route, error))
     if outcome.kind == "success" and _is_falsy(outcome.data):
         extra = await _document(app, event, route, None, None, status=204, reload=True)
         return _json(app, action_result.success_result(location, None, extra), 200)
@@ -216,6 +237,16 @@ async def _document(
     return None if document is None else {"kite": {"document": document}}
 
 
+async def _error_document(
+    app: Kite, event: RequestEvent, route: Route, error: PublicError
+) -> dict[str, Any] | None:
+    """The error page in the same response, when Kite's runtime asks for the page."""
+    if rerender.RENDER_HEADER not in event.request.headers:
+        return None
+    document = await rerender.error_document_for_result(app, event, route, error)
+    return None if document is None else {"kite": {"document": document}}
+
+
 def _serialization_message(route: Route, exc: devalue.DevalueError) -> str:
     path = getattr(exc, "path", "")
     where = f" (data{path})" if path else ""
@@ -249,6 +280,8 @@ def json_redirect(app: Kite, exc: Redirect) -> Response:
     return _json(app, action_result.redirect_result(exc.status, exc.location), 200)
 
 
-def json_error(app: Kite, event: RequestEvent, error: PublicError) -> Response:
-    body = action_result.error_result(_location(event), error.body)
+def json_error(
+    app: Kite, event: RequestEvent, error: PublicError, extra: dict[str, Any] | None = None
+) -> Response:
+    body = action_result.error_result(_location(event), error.body, extra)
     return _json(app, body, error.status, error.headers)

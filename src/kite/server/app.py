@@ -16,12 +16,16 @@ from starlette.types import Receive, Scope, Send
 from kite.config import Settings, load_settings
 from kite.exceptions import KiteError
 from kite.forms.state import FormContext
+from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.calling import set_max_threads
+from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
 from kite.server.prerendered import PrerenderedPages
+from kite.server.ratelimit import RateLimiter
+from kite.server.ratestores import open_store
 from kite.server.render import Renderer
 from kite.server.respond import respond
 from kite.server.static import StaticFiles
@@ -61,15 +65,25 @@ class Kite:
             max_files=settings.max_files,
             max_part_size=settings.max_part_size,
         )
+        # Where @limits(rate=...) counts; a shared store connects on the first submission.
+        self.rate_limiter = RateLimiter(
+            open_store(*parse_store(settings.rate_limit_store), app_dir=app_dir)
+        )
         self.reducers = {name: entry["encode"] for name, entry in self.hooks.transport.items()}
         self.revivers = {name: entry["decode"] for name, entry in self.hooks.transport.items()}
         self.assets = RuntimeAssets(minify=not self.dev)
         self.sealer = DataSealer(
             settings.secret_key,
+            fallbacks=settings.secret_key_fallbacks,
             max_size=settings.max_token_size,
             max_age=settings.token_max_age,
             reducers=self.reducers,
             revivers=self.revivers,
+        )
+        self.health = Health(
+            self.hooks.health,
+            timeout=settings.health_timeout,
+            drain_seconds=settings.health_drain_seconds,
         )
         self.version = _app_version(self.src, self.assets.version)
         # What `kite build` prerendered; `kite dev` always renders (docs/page-options.md).
@@ -91,7 +105,8 @@ class Kite:
         if scope["type"] == "http":
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(self.health, receive, send)
+            await self.rate_limiter.store.close()
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
 
@@ -118,10 +133,12 @@ def _warn_unbuilt(manifest: Manifest, output: Path) -> None:
         )
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(health: Health, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            # The server's signal handlers are in place by now: health wraps SIGTERM's.
+            health.watch_sigterm()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})

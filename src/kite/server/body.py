@@ -19,37 +19,54 @@ from starlette.types import Message, Receive, Scope
 from kite.exceptions import RequestError
 from kite.sansio.negotiation import media_type
 
-__all__ = ["FAST_BODY", "FormLimits", "KiteRequest", "limit_body", "starlette_body_state"]
+__all__ = [
+    "FAST_BODY",
+    "FormLimits",
+    "KiteRequest",
+    "LimitedReceive",
+    "limit_body",
+    "starlette_body_state",
+]
 
 logger = logging.getLogger("kite")
 
 
-def limit_body(receive: Receive, scope: Scope, limit: int | None) -> Receive:
+def limit_body(receive: Receive, scope: Scope, limit: int | None) -> LimitedReceive:
     """Wrap `receive` so that a body over `limit` bytes, or longer than its declared
     Content-Length, raises a 413 `RequestError` the moment it is read."""
-    declared: int | None = None
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            declared = int(value) if value.isdigit() else -1
-            break
-    received = 0
+    return LimitedReceive(receive, scope, limit)
 
-    async def limited() -> Message:
-        nonlocal received
+
+class LimitedReceive:
+    """`receive` under a body limit. `limit` may change until the body is first read: a
+    page or an action declares its own (see kite.server.limits)."""
+
+    __slots__ = ("declared", "limit", "receive", "received")
+
+    def __init__(self, receive: Receive, scope: Scope, limit: int | None) -> None:
+        self.receive = receive
+        self.limit = limit
+        self.received = 0
+        self.declared: int | None = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                self.declared = int(value) if value.isdigit() else -1
+                break
+
+    async def __call__(self) -> Message:
+        declared, limit = self.declared, self.limit
         if declared == -1:
             raise RequestError(400, "Content-Length is not a number")
         if declared is not None and limit is not None and declared > limit:
             raise RequestError(413, f"Content-length of {declared} exceeds limit of {limit} bytes.")
-        message = await receive()
+        message = await self.receive()
         if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if limit is not None and received > limit:
+            self.received += len(message.get("body", b""))
+            if limit is not None and self.received > limit:
                 raise RequestError(413, f"request body size exceeded BODY_SIZE_LIMIT of {limit}")
-            if declared is not None and received > declared:
+            if declared is not None and self.received > declared:
                 raise RequestError(413, f"request body size exceeded content-length of {declared}")
         return message
-
-    return limited
 
 
 class FormLimits:
@@ -116,6 +133,8 @@ class KiteRequest(Request):
     bodies as 400 errors."""
 
     form_limits = FormLimits(max_fields=1000, max_files=1000, max_part_size=1024 * 1024)
+    # The `receive` that enforces the body limit, kept to change the limit per page/action.
+    body_limit: LimitedReceive | None = None
     _tail: bytes | None = None
     _parsed_form: FormData | None = None
 

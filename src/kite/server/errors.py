@@ -41,7 +41,11 @@ async def public_error(app: Kite, exc: BaseException, event: RequestEvent | None
     if isinstance(exc, RequestError):
         status, message = exc.status, exc.text
         headers = exc.headers or None
-        logger.info("%s %s: %s", status, _where(event), exc.detail)
+        if exc.hint is None:
+            logger.info("%s %s: %s", status, _where(event), exc.detail)
+        else:
+            details = f"{exc.detail}\n\n{exc.hint}"
+            logger.warning("%s %s: %s", status, _where(event), details)
     else:
         status, message = 500, "Internal Error"
         details = "".join(traceback.format_exception(exc))

@@ -11,6 +11,7 @@ Jinja's own code generator and `Template.render` (the same pages, slower) and lo
 from __future__ import annotations
 
 import logging
+import posixpath
 from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping
 from io import StringIO
@@ -21,6 +22,8 @@ import jinja2.compiler
 import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
+
+from kite.server.template_check import TemplateFacts, template_facts
 
 __all__ = [
     "FAST_TEMPLATES",
@@ -100,6 +103,9 @@ class KiteCodeGenerator(CodeGenerator):
             and node.find(nodes.Extends) is None
             and all(include.with_context for include in node.find_all(nodes.Include))
         )
+        if self.name is not None and isinstance(self.environment, KiteEnvironment):
+            # For the start-up check of what this template pulls in (template_check.py).
+            self.environment.template_facts[self.name] = template_facts(node)
         super().visit_Template(node, frame)
 
     # `{{ row.name }}`, `{% if row.done %}`: the key of a plain dict is read in line, and only
@@ -183,6 +189,17 @@ class KiteEnvironment(jinja2.Environment):
 
     template_class: type[jinja2.Template] = KiteTemplate
     code_generator_class: type[CodeGenerator] = KiteCodeGenerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template_facts: dict[str, TemplateFacts] = {}
+
+    def join_path(self, template: str, parent: str) -> str:
+        # `{% include "./row.html" %}` names a template beside the one that includes it,
+        # `../x.html` one a folder up; any other name is looked up from the loader's roots.
+        if template.startswith(("./", "../")):
+            return posixpath.normpath(posixpath.join(posixpath.dirname(parent), template))
+        return template
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Every `{{ a.b }}` comes here. Jinja's own way tries getattr() first, which for a

@@ -26,6 +26,7 @@ from kite.server.modules import (
     load_endpoint,
     load_server_module,
 )
+from kite.server.packages import route_packages
 
 __all__ = ["Folder", "Manifest", "Route", "build_manifest", "options_of"]
 
@@ -132,6 +133,8 @@ def build_manifest(src: Path) -> Manifest:
     routes_dir = src / "routes"
     if not routes_dir.is_dir():
         raise KiteError(f"{routes_dir} does not exist: create it with a +page.html inside")
+    # Before any route module runs: its folder, and every other, must be a package by then.
+    route_packages(src)
     folders: dict[str, Folder] = {}
     routes: dict[str, Route] = {}
     templates: list[str] = []

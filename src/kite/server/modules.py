@@ -3,19 +3,17 @@ what they export so that mistakes are reported at start-up, naming the file."""
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import re
-import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from kite.exceptions import KiteError
+from kite.sansio.limits import parse_size
 from kite.sansio.page_options import PageOptionError, declared_options
+from kite.server.limits import BodySize
+from kite.server.packages import import_path
 
 __all__ = [
     "HTTP_METHODS",
@@ -29,43 +27,6 @@ __all__ = [
 ]
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-class ModuleImportError(KiteError):
-    """A server module that raised while importing; keeps the original traceback text."""
-
-    def __init__(self, path: Path, exc: BaseException) -> None:
-        self.path = path
-        self.details = "".join(traceback.format_exception(exc))
-        super().__init__(
-            f"{path} failed to import: {type(exc).__name__}: {exc}\n"
-            "Fix the error above (the traceback below points at the line).\n\n" + self.details
-        )
-
-
-def _module_name(path: Path, root: Path) -> str:
-    relative = path.relative_to(root).with_suffix("")
-    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", str(relative))
-    return f"kite_app.{cleaned}"
-
-
-def import_path(path: Path, root: Path) -> ModuleType:
-    """Import a file as a module; `+` and `.` in its name keep `import` from doing it."""
-    name = _module_name(path, root)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise KiteError(f"{path}: cannot be loaded as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    # Registered first so that dataclasses and pickling inside it can find the module.
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException as exc:
-        sys.modules.pop(name, None)
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise ModuleImportError(path, exc) from exc
-    return module
 
 
 Handler = Callable[..., Any]
@@ -84,6 +45,8 @@ class ServerModule:
     options: dict[str, Any] = field(default_factory=dict)
     # (pages only) The parameters `kite build` prerenders a route with.
     entries: Handler | None = None
+    # (pages only) `body_size_limit = "10M"`: its actions' limit (docs/form-actions.md).
+    body_size_limit: BodySize | None = None
 
 
 @dataclass
@@ -106,6 +69,7 @@ class HooksModule:
     handle_error: Handler | None = None
     configure_templates: Handler | None = None
     form_error_message: Handler | None = None
+    health: Handler | None = None
     transport: dict[str, dict[str, Handler]] = field(default_factory=dict)
 
 
@@ -126,8 +90,16 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         raise KiteError(f"{path}: defines 'action' — did you mean 'actions = {{...}}'?")
     forms = _check_forms(path, exports.get("forms", {}))
     options, entries = _check_page_options(path, exports, is_page=is_page)
+    body_size_limit = _check_body_size_limit(path, exports, is_page=is_page)
     if "actions" not in exports:
-        return ServerModule(path, load=load, forms=forms, options=options, entries=entries)
+        return ServerModule(
+            path,
+            load=load,
+            forms=forms,
+            options=options,
+            entries=entries,
+            body_size_limit=body_size_limit,
+        )
     if not is_page:
         raise KiteError(
             f"{path}: a layout cannot have actions. Move 'actions' to the +page.server.py "
@@ -136,8 +108,31 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         )
     actions = _check_actions(path, exports["actions"])
     return ServerModule(
-        path, load=load, actions=actions, forms=forms, options=options, entries=entries
+        path,
+        load=load,
+        actions=actions,
+        forms=forms,
+        options=options,
+        entries=entries,
+        body_size_limit=body_size_limit,
     )
+
+
+def _check_body_size_limit(
+    path: Path, exports: dict[str, Any], *, is_page: bool
+) -> BodySize | None:
+    if "body_size_limit" not in exports:
+        return None
+    if not is_page:
+        raise KiteError(
+            f"{path}: body_size_limit applies to a page's form actions; set it in the "
+            "+page.server.py of the page, or per action with @limits(body=...) "
+            "(see docs/form-actions.md)"
+        )
+    try:
+        return BodySize(parse_size(exports["body_size_limit"]))
+    except ValueError as exc:
+        raise KiteError(f"{path}: {exc}") from None
 
 
 def _check_page_options(
@@ -230,7 +225,8 @@ def load_hooks(path: Path, root: Path) -> HooksModule:
         return HooksModule()
     exports = vars(import_path(path, root))
     hooks = HooksModule(path)
-    for name in ("handle", "handle_error", "configure_templates", "form_error_message"):
+    names = ("handle", "handle_error", "configure_templates", "form_error_message", "health")
+    for name in names:
         value = exports.get(name)
         if value is not None and not callable(value):
             raise KiteError(f"{path}: '{name}' must be a function")

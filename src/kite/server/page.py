@@ -25,7 +25,7 @@ from kite.server.render import PageState, fallback_error_page
 if TYPE_CHECKING:
     from kite.server.app import Kite
 
-__all__ = ["handle_page", "render_error", "render_page"]
+__all__ = ["handle_page", "render_error", "render_error_page", "render_page"]
 
 logger = logging.getLogger("kite")
 
@@ -199,6 +199,20 @@ async def render_error(
     error = await public_error(app, exc, event)
     if route is not None and is_action_json(event, route):
         return json_error(app, event, error)
+    return await render_error_page(app, event, route, error, failed_at=failed_at, loads=loads)
+
+
+async def render_error_page(
+    app: Kite,
+    event: RequestEvent,
+    route: Route | None,
+    error: PublicError,
+    *,
+    failed_at: int | None = None,
+    loads: LoadResult | None = None,
+) -> Response:
+    """The nearest `+error.html` above `failed_at` showing `error` (already made public,
+    so that `handle_error` runs once), as HTML whatever the request prefers."""
     folders = route.folders if route is not None else [app.manifest.root]
     if failed_at is None:
         failed_at = len(folders)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from kite.exceptions import KiteError
 from kite.forms.markup import bind_forms
 from kite.server.jinja import KiteEnvironment, render_template
+from kite.server.template_check import check_templates
 
 __all__ = ["PageState", "Renderer"]
 
@@ -33,6 +34,12 @@ DEFAULT_SHELL = """<!doctype html>
 \t</body>
 </html>
 """
+
+WHERE_NAMES_RESOLVE = (
+    "Names in {% extends %}, {% include %}, {% import %} and {% from %} are looked up in src/ "
+    '("lib/card.html", "routes/blog/row.html"), then in src/lib/ ("card.html"); '
+    "a name starting with ./ or ../ is relative to the template that names it."
+)
 
 _head_parts: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "kite_head_parts", default=None
@@ -77,7 +84,9 @@ class Renderer:
         self.src = src
         self.dev = dev
         self.environment = KiteEnvironment(
-            loader=jinja2.FileSystemLoader(str(src)),
+            # `{% include "lib/card.html" %}` and `{% include "card.html" %}` alike find
+            # src/lib/card.html: names are looked up in src/, then in src/lib/.
+            loader=jinja2.FileSystemLoader([str(src), str(src / "lib")]),
             autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
             undefined=jinja2.ChainableUndefined,
             auto_reload=dev,
@@ -124,14 +133,11 @@ class Renderer:
         )
 
     def compile_all(self, names: Sequence[str]) -> None:
-        """Load every template at start-up so that syntax errors stop the app early."""
-        for name in names:
-            try:
-                self.environment.get_template(name)
-            except jinja2.TemplateSyntaxError as exc:
-                raise KiteError(
-                    f"{self.src / name}:{exc.lineno}: template syntax error — {exc.message}"
-                ) from None
+        """Compile every template at start-up, and every one they pull in, so that a missing
+        or broken one stops the app early (template_check.py)."""
+        compiled = check_templates(self.environment, names, WHERE_NAMES_RESOLVE)
+        if not self.dev:
+            self._templates.update(compiled)
 
     def render_document(
         self,

@@ -12,6 +12,7 @@ from kite import devalue
 from kite.exceptions import HttpError, RequestError
 from kite.sansio import action_result
 from kite.sansio.negotiation import media_type
+from kite.server.errors import PublicError
 from kite.server.event import URL, RequestEvent
 from kite.server.load import run_loads
 from kite.server.manifest import Route
@@ -20,7 +21,12 @@ from kite.server.prepared import PageResponse
 if TYPE_CHECKING:
     from kite.server.app import Kite
 
-__all__ = ["document_for_result", "handle_render_request", "is_render_request"]
+__all__ = [
+    "document_for_result",
+    "error_document_for_result",
+    "handle_render_request",
+    "is_render_request",
+]
 
 RENDER_HEADER = "x-kite-render"
 
@@ -105,6 +111,13 @@ def _form(app: Kite, text: object) -> Any:
     return None if form is devalue.UNDEFINED else form
 
 
+def _page_event(event: RequestEvent) -> RequestEvent:
+    """The action's event as its page sees it: the URL is the result's location, without
+    the action key (what the browser's refresh or render request would ask for)."""
+    location = action_result.result_location(event.url.path, event.url.query)
+    return event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
+
+
 async def document_for_result(
     app: Kite,
     event: RequestEvent,
@@ -118,13 +131,29 @@ async def document_for_result(
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
     known = [] if reload else sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
-    # The loads run for the page the browser shows, as its refresh would: its URL is the
-    # result's location, without the action key.
-    location = action_result.result_location(event.url.path, event.url.query)
-    page_event = event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
+    page_event = _page_event(event)
     response = await page.render_page(
         app, page_event, route, form=form, status=status, known=known, form_text=form_text
     )
     if not isinstance(response, PageResponse):
+        return None
+    return bytes(response.body).decode("utf-8")
+
+
+async def error_document_for_result(
+    app: Kite, event: RequestEvent, route: Route, error: PublicError
+) -> str | None:
+    """The nearest error page for an enhanced action's error, as the render request with
+    `error` would show it (layout data from the token where it holds it): None when no page
+    could be rendered as HTML, so the runtime falls back."""
+    page_event = _page_event(event)
+    known = sealed_data(app, route, event.request.headers.get(RENDER_HEADER))
+    layouts = [folder.layout_server for folder in route.folders]
+    loads = await run_loads(layouts, page_event, known[: len(route.folders)])
+    failed_at = len(route.folders)
+    response = await page.render_error_page(
+        app, page_event, route, error, failed_at=failed_at, loads=loads
+    )
+    if media_type(response.headers.get("content-type")) != "text/html":
         return None
     return bytes(response.body).decode("utf-8")

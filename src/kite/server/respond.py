@@ -79,6 +79,8 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
         raise RequestError(431, f"Request headers of {header_size} bytes exceed max_header_size")
     method = scope["method"]
     if method in ("GET", "HEAD"):
+        if path == app.settings.health_path:
+            return await app.health.response()
         if path.startswith("/_kite/"):
             asset = app.assets.response(path)
             if asset is None:
@@ -131,7 +133,9 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     query = scope.get("query_string", b"").decode("latin-1")
     raw_path = scope.get("raw_path", b"").decode("ascii") or quote(scope["path"], safe="/%")
     url = URL(f"{scheme}://{host}{raw_path}" + (f"?{query}" if query else ""))
-    request = KiteRequest(scope, limit_body(receive, scope, app.settings.body_size_limit))
+    limited = limit_body(receive, scope, app.settings.body_size_limit)
+    request = KiteRequest(scope, limited)
+    request.body_limit = limited
     scope[_REQUEST_KEY] = request
     request.form_limits = app.form_limits
     cookies = Cookies(

@@ -22,7 +22,7 @@ import secrets
 import struct
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -64,6 +64,7 @@ class DataSealer:
         self,
         secret: str | None,
         *,
+        fallbacks: Sequence[str] = (),
         max_size: int,
         max_age: int,
         reducers: Mapping[str, Callable[[Any], Any]],
@@ -72,6 +73,9 @@ class DataSealer:
         # Without a configured secret each process makes its own: tokens then work only on
         # the process that sealed them, and the others fall back to running the loads.
         self._aead = AESGCM(_key(secret or secrets.token_urlsafe(32)))
+        # Older secrets still open what they sealed, so that a secret can be replaced
+        # without invalidating every page's token at once (docs/deployment.md, "Secrets").
+        self._fallbacks = [AESGCM(_key(old)) for old in fallbacks if old and old != secret]
         self.max_size = max_size
         self.max_age = max_age
         self.reducers = reducers
@@ -155,12 +159,23 @@ class DataSealer:
             (sealed_at,) = _HEADER.unpack(header)
             if not -_CLOCK_SKEW <= time.time() - sealed_at <= self.max_age:
                 return None
-            plaintext = self._aead.decrypt(nonce, sealed[_HEADER.size + _NONCE_SIZE :], header)
+            plaintext = self._decrypt(nonce, sealed[_HEADER.size + _NONCE_SIZE :], header)
+            if plaintext is None:
+                return None
             kind, body = plaintext[:1], plaintext[1:]
             if kind == _MARSHAL:
                 return marshal.loads(body)
             if kind == _DEVALUE:
                 return devalue.parse(body.decode("utf-8"), revivers=self.revivers)
-        except (InvalidTag, binascii.Error, struct.error, UnicodeError, ValueError, EOFError):
+        except (binascii.Error, struct.error, UnicodeError, ValueError, EOFError):
             return None
+        return None
+
+    def _decrypt(self, nonce: bytes, ciphertext: bytes, header: bytes) -> bytes | None:
+        # The current secret first: after a rotation most tokens are new ones.
+        for aead in (self._aead, *self._fallbacks):
+            try:
+                return aead.decrypt(nonce, ciphertext, header)
+            except InvalidTag:
+                continue
         return None

@@ -1,0 +1,5 @@
+def save(event):
+    return {"done": "save"}
+
+
+actions = {"default": save}

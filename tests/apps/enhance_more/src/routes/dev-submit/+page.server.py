@@ -1,0 +1,6 @@
+async def send(event):
+    form = await event.request.form()
+    return {"text": form.get("text")}
+
+
+actions = {"send": send}

@@ -1,0 +1,5 @@
+async def ping(event):
+    return {"pong": True}
+
+
+actions = {"ping": ping}

@@ -1,0 +1,5 @@
+from .menu import MENU
+
+
+def load(event):
+    return {"menu": MENU}

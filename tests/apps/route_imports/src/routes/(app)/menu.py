@@ -1,0 +1,1 @@
+MENU = ["Home", "Dashboard"]

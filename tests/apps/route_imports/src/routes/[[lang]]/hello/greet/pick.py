@@ -1,0 +1,5 @@
+from ...words import WORDS
+
+
+def pick(lang: str) -> str:
+    return WORDS.get(lang, WORDS["en"])

@@ -1,0 +1,1 @@
+WORDS = {"en": "Hello", "fr": "Bonjour"}
