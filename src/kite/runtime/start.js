@@ -9,7 +9,8 @@
 //   the entries the runtime made to links.js;
 // - marks <html data-kite-ready> once all of this is in place;
 // - then, once the browser is idle, loads what a submission, a result or a navigation needs,
-//   so that none of them waits for code, the first one included.
+//   so that none of them waits for code, the first one included, and live validation
+//   (validate.js) for `form[data-validate]`.
 //
 // A page works without any of it: everything here only replaces what the browser would do.
 
@@ -45,7 +46,7 @@ async function start() {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ['data-enhance', 'use:enhance', 'data-kite-navigate', 'method', 'formmethod'],
+    attributeFilter: ['data-enhance', 'use:enhance', 'data-kite-navigate', 'method', 'formmethod', 'data-validate', 'novalidate'],
   });
   addEventListener('popstate', (event) => links().then((module) => module.onPopState(event)));
   addEventListener('scroll', onScroll, { passive: true });
@@ -61,7 +62,7 @@ async function start() {
 // level would cost a round trip of its own.
 function preload() {
   const ignore = () => undefined;
-  for (const module of [
+  const modules = [
     import('./results.js'),
     import('./render.js'),
     import('./morph.js'),
@@ -69,9 +70,10 @@ function preload() {
     import('./navigation.js'),
     import('./stringify.js'),
     links(),
-  ]) {
-    module.catch(ignore);
-  }
+    (shared.validation = import('./validate.js')),
+  ];
+  for (const module of modules) module.catch(ignore);
+  enhanceAll();
   if (shared.current.dev) import('./dev.js').catch(ignore);
 }
 
@@ -87,6 +89,8 @@ function enhanceAll() {
     if (!shared.enhanced.has(form)) enhanceForm(form);
   }
   if (!shared.links && document.querySelector(NAVIGATES)) links();
+  // Once idle (preload) and whenever forms change after that.
+  shared.validation?.then((module) => module.watchAll());
 }
 
 /** Client-side navigation, loaded once. */
