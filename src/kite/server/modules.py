@@ -41,7 +41,7 @@ class ServerModule:
     actions: dict[str, Handler] | None = None
     # Typed forms: form id -> pydantic model, as `forms` in templates (docs/typed-forms.md).
     forms: dict[str, Any] = field(default_factory=dict)
-    # (pages only) Live validation: action name -> model or function (docs/typed-forms.md).
+    # (pages only) Live validation: action name -> models and functions (docs/typed-forms.md).
     validators: dict[str, Any] = field(default_factory=dict)
     # Page options it declares (csr, prerender, trailing_slash), see docs/page-options.md.
     options: dict[str, Any] = field(default_factory=dict)
@@ -185,25 +185,29 @@ def _check_forms(path: Path, forms: Any) -> dict[str, Any]:
 
 
 def _check_validators(path: Path, validators: Any, actions: dict[str, Handler]) -> dict[str, Any]:
-    example = 'e.g. validators = {"register": Registration} or {"register": check_registration}'
+    example = 'e.g. validators = {"register": [Registration, email_is_free]}'
     if not isinstance(validators, dict):
         raise KiteError(
             f"{path}: 'validators' must be a dict from action name to a pydantic "
             f"model or a function of the event, {example}"
         )
-    for name, validator in validators.items():
+    checked: dict[str, Any] = {}
+    for name, given in validators.items():
         if name not in actions:
             known = ", ".join(repr(n) for n in actions)
             raise KiteError(
                 f"{path}: validators names {name!r}, which is not one of its actions "
                 f"({known}); validators are keyed by action name, {example}"
             )
-        if not callable(validator):
-            raise KiteError(
-                f"{path}: the validator of action {name!r} is {validator!r}, not a "
-                f"model class or a function, {example}"
-            )
-    return dict(validators)
+        listed = list(given) if isinstance(given, list | tuple) else [given]
+        for validator in listed:
+            if not callable(validator):
+                raise KiteError(
+                    f"{path}: the validator of action {name!r} is {validator!r}, not a "
+                    f"model class or a function (or a list of them), {example}"
+                )
+        checked[name] = listed
+    return checked
 
 
 def _check_actions(path: Path, actions: Any) -> dict[str, Handler]:

@@ -9,9 +9,11 @@ values would show (docs/typed-forms.md, docs/runtime-design.md).
 
 What validates an action's form, in this order:
 
-- `validators = {"register": check_registration}` in the page's `+page.server.py`: a
-  function `(event) -> {field: message} | None` that may call `await event.form(Model)`
-  (whose messages are the answer when the form does not validate), or a model class;
+- `validators = {"register": [Registration, email_is_free]}` in the page's
+  `+page.server.py`: a model class (its messages, as `event.form(Model)` words them), a
+  function `(event) -> {field: message} | None` (a business rule; it may also call
+  `await event.form(Model)`), or a list of them, whose messages are merged (the first per
+  field wins);
 - the typed form the submission names (its hidden `__form_id` input, `forms = {...}`).
 """
 
@@ -93,6 +95,15 @@ async def _validate(app: Kite, event: RequestEvent, route: Route, name: str) -> 
             f'no validator for it: add validators = {{"{name}": Model}} (or a function of '
             "the event returning the messages), see docs/typed-forms.md",
         )
+    validators = validator if isinstance(validator, list) else [validator]
+    errors: dict[str, str] = {}
+    for one in validators:
+        for field, message in (await _run(one, event, route, name)).items():
+            errors.setdefault(field, message)  # the first message per field, as submitting
+    return errors
+
+
+async def _run(validator: Any, event: RequestEvent, route: Route, name: str) -> dict[str, str]:
     try:
         if isinstance(validator, type) and issubclass(validator, BaseModel):
             await event.form(validator)
