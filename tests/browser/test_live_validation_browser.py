@@ -20,7 +20,8 @@ RECORD_MESSAGES = """() => {
   window.seen = [];
   new MutationObserver(() => {
     for (const error of document.querySelectorAll('.kite-field-error')) {
-      if (error.textContent && !window.seen.includes(error.textContent)) window.seen.push(error.textContent);
+      const text = error.textContent;
+      if (text && !window.seen.includes(text)) window.seen.push(text);
     }
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
 }"""
@@ -70,8 +71,9 @@ def test_leaving_an_invalid_field_shows_kite_s_message_and_fixing_it_clears_it(
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_have_attribute("aria-describedby", "signup-email-error")
     # Told politely; focus stays where the person put it.
-    expect(js_page.locator("[data-kite-polite]")).to_have_text("This is not in the expected format.")
-    expect(js_page.locator("[data-kite-polite]")).to_have_attribute("aria-live", "polite")
+    polite = js_page.locator("[data-kite-polite]")
+    expect(polite).to_have_text("This is not in the expected format.")
+    expect(polite).to_have_attribute("aria-live", "polite")
     expect(js_page.locator("#signup-password")).to_be_focused()
 
     # Edited after being left: checked again without leaving it.
