@@ -72,8 +72,6 @@ function create() {
     started: false,
     /** links.js being loaded (a promise), once a page asked for client-side navigation. */
     links: null,
-    /** Live validation (validate.js), once preloaded. @type {Promise<any> | null} */
-    validation: null,
     /** Whether links.js has put its listeners on the document. */
     navigating: false,
     /** The form whose submit callback ran last: applyAction() reports a failure on it. */

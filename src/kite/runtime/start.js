@@ -46,7 +46,7 @@ async function start() {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ['data-enhance', 'use:enhance', 'data-kite-navigate', 'method', 'formmethod', 'data-validate', 'novalidate'],
+    attributeFilter: ['data-enhance', 'use:enhance', 'data-kite-navigate', 'method', 'formmethod'],
   });
   addEventListener('popstate', (event) => links().then((module) => module.onPopState(event)));
   addEventListener('scroll', onScroll, { passive: true });
@@ -62,7 +62,7 @@ async function start() {
 // level would cost a round trip of its own.
 function preload() {
   const ignore = () => undefined;
-  const modules = [
+  for (const module of [
     import('./results.js'),
     import('./render.js'),
     import('./morph.js'),
@@ -70,10 +70,10 @@ function preload() {
     import('./navigation.js'),
     import('./stringify.js'),
     links(),
-    (shared.validation = import('./validate.js')),
-  ];
-  for (const module of modules) module.catch(ignore);
-  enhanceAll();
+    import('./validate.js'),
+  ]) {
+    module.catch(ignore);
+  }
   if (shared.current.dev) import('./dev.js').catch(ignore);
 }
 
@@ -89,8 +89,6 @@ function enhanceAll() {
     if (!shared.enhanced.has(form)) enhanceForm(form);
   }
   if (!shared.links && document.querySelector(NAVIGATES)) links();
-  // Once idle (preload) and whenever forms change after that.
-  shared.validation?.then((module) => module.watchAll());
 }
 
 /** Client-side navigation, loaded once. */

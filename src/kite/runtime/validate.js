@@ -1,6 +1,7 @@
 // Live validation of `form[data-validate]` (docs/typed-forms.md, docs/enhanced-forms.md).
 //
-// Loaded once the page is idle (start.js), never before it is interactive. A field is first
+// Loaded once the page is idle (start.js), never before it is interactive; it then watches
+// the page for such forms itself. A field is first
 // checked when it is left, then again as it is edited (after a pause). The browser checks
 // the constraints the markup carries (required, lengths, ranges, pattern) and words them as
 // Kite does; when a field passes those, the server is asked about the whole form
@@ -47,12 +48,22 @@ const WORDS = {
 const watched = new WeakMap();
 
 /** Watches every `form[data-validate]` not watched yet; the browser's bubbles stay off. */
-export function watchAll() {
+function watchAll() {
   for (const form of document.querySelectorAll(VALIDATED)) {
     if (!hasAttribute(form, 'novalidate')) setAttribute(form, 'novalidate', '');
     if (!watched.has(form)) watched.set(form, watch(form));
   }
 }
+
+// Now (the page is idle), and whenever forms appear, or get data-validate, or lose
+// novalidate in an update.
+watchAll();
+new MutationObserver(watchAll).observe(document.documentElement, {
+  childList: true,
+  subtree: true,
+  attributes: true,
+  attributeFilter: ['data-validate', 'novalidate'],
+});
 
 function watch(form) {
   const state = { touched: new Set(), timers: new Map(), inflight: false, again: false, server: true };
