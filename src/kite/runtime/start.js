@@ -71,6 +71,7 @@ function preload() {
     import('./stringify.js'),
     links(),
     import('./validate.js'),
+    import('./upload.js'),
   ]) {
     module.catch(ignore);
   }
