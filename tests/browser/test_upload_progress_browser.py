@@ -102,3 +102,5 @@ def test_cancel_aborts_the_upload_and_the_action_never_runs(
     js_page.get_by_role("button", name="Upload", exact=True).click()
     expect(js_page.locator("#received")).to_have_text("Received 3 bytes")
     assert counts(app)["action"] == 1
+    # A cancelled upload is no error of the app's.
+    assert "Unexpected error" not in app.log()
