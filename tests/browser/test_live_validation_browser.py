@@ -95,11 +95,22 @@ def test_what_only_the_server_knows_is_asked_without_running_the_action(
     js_page: Page, app: Server
 ) -> None:
     open_signup(js_page, app)
+    js_page.evaluate(
+        """() => {
+            window.validated = [];
+            document.getElementById('signup').addEventListener(
+                'kite:validated', (event) => window.validated.push(event.detail.errors));
+        }"""
+    )
     fill_the_rest(js_page)
     js_page.fill("#signup-email", "taken@example.com")
     js_page.press("#signup-email", "Tab")
     expect(js_page.locator("#signup-email-error")).to_have_text("That email is already registered.")
     expect(js_page.locator("#signup-email")).to_have_attribute("aria-invalid", "true")
+    # The answer, as the page's own script can read it.
+    assert js_page.evaluate("window.validated.at(-1)") == {
+        "email": "That email is already registered."
+    }
     js_page.fill("#signup-nickname", "admin")
     js_page.press("#signup-nickname", "Tab")
     expect(js_page.locator("#signup-nickname-error")).to_have_text("That nickname is reserved.")

@@ -65,5 +65,6 @@ function report(form, loaded, total) {
     setAttribute(bar, 'aria-valuemax', '100');
     setAttribute(bar, 'aria-valuenow', String(Math.floor((loaded / total) * 100)));
   }
-  form.dispatchEvent(new CustomEvent('kite:progress', { detail: { loaded, total } }));
+  // The prototype's method: a control named "dispatchEvent" would shadow the form's own.
+  EventTarget.prototype.dispatchEvent.call(form, new CustomEvent('kite:progress', { detail: { loaded, total } }));
 }

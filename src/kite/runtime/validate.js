@@ -167,12 +167,14 @@ function ask(form, state) {
 
 function apply(form, state, errors) {
   for (const name of state.touched) {
-    const control = [...form.elements].find((element) => getAttribute(element, 'name') === name);
+    // The prototype's getters: a control named "elements" would shadow the form's own.
+    const elements = Reflect.get(HTMLFormElement.prototype, 'elements', form);
+    const control = [...elements].find((element) => getAttribute(element, 'name') === name);
     if (!control || browserMessage(control)) continue;
     if (typeof errors[name] === 'string') show(control, errors[name], 'server');
     else clear(control);
   }
-  form.dispatchEvent(new CustomEvent('kite:validated', { detail: { errors } }));
+  EventTarget.prototype.dispatchEvent.call(form, new CustomEvent('kite:validated', { detail: { errors } }));
 }
 
 function errorId(control) {
