@@ -112,8 +112,15 @@ def test_what_only_the_server_knows_is_asked_without_running_the_action(
         "email": "That email is already registered."
     }
     js_page.fill("#signup-nickname", "admin")
+    # Leaving the last field for the submit button: the browser's checks only (the
+    # submission would be validated anyway); leaving it for another field asks the server.
+    asked = counts(app)["validate"]
     js_page.press("#signup-nickname", "Tab")
+    expect(js_page.get_by_role("button", name="Sign up")).to_be_focused()
+    js_page.focus("#signup-nickname")
+    js_page.press("#signup-nickname", "Shift+Tab")
     expect(js_page.locator("#signup-nickname-error")).to_have_text("That nickname is reserved.")
+    assert counts(app)["validate"] == asked + 1
     # The email's message is still the server's: it was not fixed.
     expect(js_page.locator("#signup-email-error")).to_have_text("That email is already registered.")
 

@@ -71,7 +71,13 @@ function watch(form) {
     const control = controlOf(form, event.target);
     if (!control) return;
     state.touched.add(getAttribute(control, 'name'));
-    check(form, state, control);
+    // Left for one of the form's submit buttons: the browser's checks only, since the
+    // submission about to be sent is validated by the server anyway.
+    check(form, state, control, !submits(form, event.relatedTarget));
+  });
+  // A check still waiting for its pause would only repeat what the submission finds out.
+  addEventListener(form, 'submit', () => {
+    for (const timer of state.timers.values()) clearTimeout(timer);
   });
   addEventListener(form, 'input', (event) => {
     const control = controlOf(form, event.target);
@@ -83,20 +89,25 @@ function watch(form) {
   return state;
 }
 
+function submits(form, target) {
+  const button = target instanceof HTMLButtonElement || target instanceof HTMLInputElement;
+  return button && target.form === form && ['submit', 'image'].includes(target.type);
+}
+
 function controlOf(form, target) {
   const field = target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement;
   if (!field || target.form !== form || !getAttribute(target, 'name')) return null;
   return SKIPPED.has(target.type) ? null : target;
 }
 
-function check(form, state, control) {
+function check(form, state, control, server = true) {
   const message = browserMessage(control);
   if (message) {
     show(control, message, 'browser');
     return;
   }
   if (errorOf(control)?.dataset.kiteLive !== 'server') clear(control);
-  ask(form, state);
+  if (server) ask(form, state);
 }
 
 /**
