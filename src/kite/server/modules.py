@@ -41,6 +41,8 @@ class ServerModule:
     actions: dict[str, Handler] | None = None
     # Typed forms: form id -> pydantic model, as `forms` in templates (docs/typed-forms.md).
     forms: dict[str, Any] = field(default_factory=dict)
+    # (pages only) Live validation: action name -> models and functions (docs/typed-forms.md).
+    validators: dict[str, Any] = field(default_factory=dict)
     # Page options it declares (csr, prerender, trailing_slash), see docs/page-options.md.
     options: dict[str, Any] = field(default_factory=dict)
     # (pages only) The parameters `kite build` prerenders a route with.
@@ -92,6 +94,11 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
     options, entries = _check_page_options(path, exports, is_page=is_page)
     body_size_limit = _check_body_size_limit(path, exports, is_page=is_page)
     if "actions" not in exports:
+        if "validators" in exports:
+            raise KiteError(
+                f"{path}: 'validators' validate its actions' forms, and it has no "
+                "actions = {...}; remove validators or add the actions"
+            )
         return ServerModule(
             path,
             load=load,
@@ -112,6 +119,7 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         load=load,
         actions=actions,
         forms=forms,
+        validators=_check_validators(path, exports.get("validators", {}), actions),
         options=options,
         entries=entries,
         body_size_limit=body_size_limit,
@@ -174,6 +182,32 @@ def _check_forms(path: Path, forms: Any) -> dict[str, Any]:
                 "(letters, digits, _), so that templates can write forms.<id>"
             )
     return dict(forms)
+
+
+def _check_validators(path: Path, validators: Any, actions: dict[str, Handler]) -> dict[str, Any]:
+    example = 'e.g. validators = {"register": [Registration, email_is_free]}'
+    if not isinstance(validators, dict):
+        raise KiteError(
+            f"{path}: 'validators' must be a dict from action name to a pydantic "
+            f"model or a function of the event, {example}"
+        )
+    checked: dict[str, Any] = {}
+    for name, given in validators.items():
+        if name not in actions:
+            known = ", ".join(repr(n) for n in actions)
+            raise KiteError(
+                f"{path}: validators names {name!r}, which is not one of its actions "
+                f"({known}); validators are keyed by action name, {example}"
+            )
+        listed = list(given) if isinstance(given, list | tuple) else [given]
+        for validator in listed:
+            if not callable(validator):
+                raise KiteError(
+                    f"{path}: the validator of action {name!r} is {validator!r}, not a "
+                    f"model class or a function (or a list of them), {example}"
+                )
+        checked[name] = listed
+    return checked
 
 
 def _check_actions(path: Path, actions: Any) -> dict[str, Handler]:

@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 import kite.server.actions as actions
 import kite.server.rerender as rerender
+import kite.server.validation as validation
 from kite import devalue
 from kite.exceptions import Redirect, RequestError
 from kite.server.devpage import traceback_block
@@ -42,6 +43,8 @@ async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
     if method == "POST":
         if rerender.is_render_request(event):
             return await rerender.handle_render_request(app, event, route)
+        if validation.is_validate_request(event):
+            return await validation.handle_validate(app, event, route)
         return await actions.handle_action(app, event, route)
     has_actions = route.actions is not None
     if method == "OPTIONS":

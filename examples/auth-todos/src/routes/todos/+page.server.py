@@ -44,6 +44,19 @@ def create(event: RequestEvent) -> dict[str, Any] | ActionFailure:
     return fail(400, {"create": {"text": text, "error": problem}})
 
 
+def new_todo_problem(event: RequestEvent) -> dict[str, str] | None:
+    """Live validation of the new todo (`data-validate`): what `create` would say, asked
+    while it is typed. An empty field is left for the submission to point out."""
+    user = auth.require_user(event)
+    text = todos.clean(_field(event, "text"))
+    if not text:
+        return None
+    problem = todos.problem_with(text)
+    if problem is None and todos.has(user.id, text):
+        problem = "That is already on your list."
+    return None if problem is None else {"text": problem}
+
+
 def toggle(event: RequestEvent) -> ActionFailure | None:
     user = auth.require_user(event)
     todo_id = _todo_id(event)
@@ -81,6 +94,7 @@ def delete(event: RequestEvent) -> ActionFailure | None:
 
 
 actions = {"create": create, "toggle": toggle, "edit": edit, "delete": delete}
+validators = {"create": new_todo_problem}
 
 
 def _field(event: RequestEvent, name: str) -> str:
