@@ -52,6 +52,7 @@ from typing import Any
 from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
 from kite.sansio.ratelimit import parse_store
+from kite.server.csp import CspPolicy, parse_csp
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
 __all__ = ["Settings", "load_settings"]
@@ -75,6 +76,8 @@ class Settings:
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
+    # The [csp] table: a Content-Security-Policy with nonces or hashes (server/csp.py).
+    csp: CspPolicy | None = None
     build_output: str = "build"
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
@@ -99,6 +102,7 @@ _KNOWN = {
     "forms": {"max_fields", "max_files", "max_part_size"},
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
+    "csp": {"mode", "report_only", "directives"},
     "build": {"output"},
     "rate_limits": {"store"},
     "health": {"path", "timeout", "drain_seconds"},
@@ -151,6 +155,7 @@ def load_settings(
             ),
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
+            csp=parse_csp(raw.get("csp"), path),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
                 environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")

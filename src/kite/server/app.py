@@ -18,6 +18,7 @@ from kite.forms.state import FormContext
 from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
+from kite.server.csp import NonceText
 from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
@@ -53,6 +54,7 @@ class Kite:
         self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
         self.manifest: Manifest = build_manifest(self.src)
         self.renderer = Renderer(self.src, dev=self.dev)
+        self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
         if self.hooks.configure_templates is not None:
             self.hooks.configure_templates(self.renderer.environment)
         self.renderer.compile_all(self.manifest.templates)

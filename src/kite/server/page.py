@@ -12,6 +12,7 @@ import kite.server.actions as actions
 import kite.server.rerender as rerender
 from kite import devalue
 from kite.exceptions import Redirect, RequestError
+from kite.server.csp import nonce_for
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
@@ -165,7 +166,10 @@ def render_with_state(
         }
         if token is None:
             state["token"] = None
-        return app.assets.head(state, token)
+        policy = app.settings.csp
+        # A prerendered page is the same for every visitor: no nonce (csp.py).
+        nonce = nonce_for(event.request.scope) if policy and policy.uses_nonce and seal else None
+        return app.assets.head(state, token, nonce)
 
     return app.renderer.render_document(templates, page, head=head, body_suffix=body_suffix)
 
