@@ -19,6 +19,8 @@ from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.csp import NonceText
+from kite.server.event import current_event
+from kite.server.flash import FlashView
 from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
@@ -27,6 +29,7 @@ from kite.server.ratelimit import RateLimiter
 from kite.server.ratestores import open_store
 from kite.server.render import Renderer
 from kite.server.respond import respond
+from kite.server.sealing import CookieSealer
 from kite.server.static import StaticFiles
 from kite.server.tokens import DataSealer
 
@@ -79,6 +82,11 @@ class Kite:
             reducers=self.reducers,
             revivers=self.revivers,
         )
+        # Flash messages travel in a sealed cookie (flash.py): `flashes` in templates.
+        self.flash_sealer = CookieSealer(
+            settings.secret_key, "flash", settings.secret_key_fallbacks
+        )
+        self.renderer.environment.globals["flashes"] = FlashView(self.flash_sealer, current_event)
         self.health = Health(
             self.hooks.health,
             timeout=settings.health_timeout,

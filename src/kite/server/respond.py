@@ -25,6 +25,7 @@ from kite.server.cookies import Cookies
 from kite.server.csp import apply_csp, script_hash
 from kite.server.endpoint import call_endpoint
 from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_event
+from kite.server.flash import finish_flashes
 from kite.server.manifest import Route
 from kite.server.page import handle_page
 from kite.server.security import add_security_headers
@@ -125,6 +126,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
             event.route = route_of(route.id)
             event._forms = app.form_contexts.get(route.id)
         response = await _handle(app, event, route)
+        finish_flashes(app.flash_sealer, event)
         return _finish(event, response)
     finally:
         unbind_event(token)
