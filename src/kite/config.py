@@ -78,6 +78,8 @@ class Settings:
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
     # The [csp] table: a Content-Security-Policy with nonces or hashes (server/csp.py).
     csp: CspPolicy | None = None
+    # A native form post is answered with a 303 to its page (server/prg.py).
+    post_redirect_get: bool = False
     build_output: str = "build"
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
@@ -97,6 +99,7 @@ _KNOWN = {
     "origin": None,
     "body_size_limit": None,
     "max_header_size": None,
+    "post_redirect_get": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
@@ -156,6 +159,7 @@ def load_settings(
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
             csp=parse_csp(raw.get("csp"), path),
+            post_redirect_get=_bool(raw.get("post_redirect_get", False), "post_redirect_get", path),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
                 environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")

@@ -86,6 +86,8 @@ class Kite:
         self.flash_sealer = CookieSealer(
             settings.secret_key, "flash", settings.secret_key_fallbacks
         )
+        # A native post's result on its way to the redirected GET (prg.py).
+        self.prg_sealer = CookieSealer(settings.secret_key, "prg", settings.secret_key_fallbacks)
         self.renderer.environment.globals["flashes"] = FlashView(self.flash_sealer, current_event)
         self.health = Health(
             self.hooks.health,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 import kite.server.actions as actions
+import kite.server.prg as prg
 import kite.server.rerender as rerender
 from kite import devalue
 from kite.exceptions import Redirect, RequestError
@@ -39,6 +40,14 @@ async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
             raise RequestError(
                 404, f"Not found: {event.url.path} (prerender = True, not in the build)"
             )
+        carried = prg.take_result(app, event, app.prg_sealer) if method == "GET" else None
+        if carried is not None:
+            response = await render_page(
+                app, event, route, form=carried.data, status=carried.status
+            )
+            # Back to this entry later asks again, and finds no result: never a stale one.
+            response.headers["cache-control"] = "no-store"
+            return response
         return await render_page(app, event, route)
     if method == "POST":
         if rerender.is_render_request(event):
