@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support import APPS
+from support.building import copy_app, kite_build
 from support.servers import ServeApp, Server
 
 from kite.config import load_settings
@@ -129,3 +130,22 @@ def test_default_src_takes_the_nonce_when_there_is_no_script_src(tmp_path: Path)
     policy = load_settings(tmp_path).csp
     assert policy is not None
     assert policy.header("N") == "default-src 'self' 'nonce-N'; frame-ancestors 'none'"
+
+
+def test_a_prerendered_page_allows_the_import_map_by_its_hash(
+    serve_app: ServeApp, tmp_path: Path
+) -> None:
+    folder = copy_app(APPS / "csp", tmp_path / "built")
+    built = kite_build(folder)
+    assert built.returncode == 0, built.stderr
+    server = serve_app(folder)
+    response = server.client.get("/static-page")
+    assert response.status_code == 200
+    assert "<h1>Built</h1>" in response.text
+    # Written before any request: no nonce in it, and none in the header.
+    assert "nonce=" not in response.text
+    header = response.headers["content-security-policy"]
+    (import_map,) = re.findall(r'<script type="importmap">(.*?)</script>', response.text)
+    assert header == (
+        f"script-src 'self' {sha256(import_map)}; object-src 'none'; frame-ancestors 'self'"
+    )
