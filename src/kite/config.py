@@ -80,6 +80,9 @@ class Settings:
     csp: CspPolicy | None = None
     # A native form post is answered with a 303 to its page (server/prg.py).
     post_redirect_get: bool = False
+    # Seconds a flash message waits to be shown, and a post/redirect/get result for its GET.
+    flash_max_age: int = 600
+    result_max_age: int = 60
     build_output: str = "build"
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
@@ -106,6 +109,7 @@ _KNOWN = {
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
     "csp": {"mode", "report_only", "directives"},
+    "cookies": {"flash_max_age", "result_max_age"},
     "build": {"output"},
     "rate_limits": {"store"},
     "health": {"path", "timeout", "drain_seconds"},
@@ -160,6 +164,12 @@ def load_settings(
             security_headers=security_headers(_table(security, "headers", path), path),
             csp=parse_csp(raw.get("csp"), path),
             post_redirect_get=_bool(raw.get("post_redirect_get", False), "post_redirect_get", path),
+            flash_max_age=_count(
+                raw.get("cookies", {}).get("flash_max_age", 600), "cookies.flash_max_age", path
+            ),
+            result_max_age=_count(
+                raw.get("cookies", {}).get("result_max_age", 60), "cookies.result_max_age", path
+            ),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
                 environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")

@@ -150,3 +150,18 @@ def test_the_setting_and_the_page_name_are_checked(tmp_path: Path) -> None:
     (tmp_path / "kite.toml").write_text('post_redirect_get = "yes"\n')
     with pytest.raises(KiteError, match="'post_redirect_get' must be true or false"):
         load_settings(tmp_path)
+
+
+def test_how_long_results_and_flashes_wait_is_a_setting(tmp_path: Path) -> None:
+    assert (load_settings(tmp_path).result_max_age, load_settings(tmp_path).flash_max_age) == (
+        60,
+        600,
+    )
+    (tmp_path / "kite.toml").write_text("[cookies]\nresult_max_age = 30\nflash_max_age = 120\n")
+    settings = load_settings(tmp_path)
+    assert (settings.result_max_age, settings.flash_max_age) == (30, 120)
+    (tmp_path / "kite.toml").write_text("[cookies]\nresult_max_age = -1\n")
+    with pytest.raises(
+        KiteError, match=re.escape("'cookies.result_max_age' must be a whole number")
+    ):
+        load_settings(tmp_path)

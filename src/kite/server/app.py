@@ -84,10 +84,18 @@ class Kite:
         )
         # Flash messages travel in a sealed cookie (flash.py): `flashes` in templates.
         self.flash_sealer = CookieSealer(
-            settings.secret_key, "flash", settings.secret_key_fallbacks
+            settings.secret_key,
+            "flash",
+            settings.secret_key_fallbacks,
+            max_age=settings.flash_max_age,
         )
         # A native post's result on its way to the redirected GET (prg.py).
-        self.prg_sealer = CookieSealer(settings.secret_key, "prg", settings.secret_key_fallbacks)
+        self.prg_sealer = CookieSealer(
+            settings.secret_key,
+            "prg",
+            settings.secret_key_fallbacks,
+            max_age=settings.result_max_age,
+        )
         self.renderer.environment.globals["flashes"] = FlashView(self.flash_sealer, current_event)
         self.health = Health(
             self.hooks.health,

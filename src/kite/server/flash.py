@@ -26,8 +26,6 @@ __all__ = ["COOKIE", "Flash", "FlashView", "add_flash", "finish_flashes"]
 logger = logging.getLogger("kite")
 
 COOKIE = "kite_flash"
-# A message not shown within this many seconds (the browser went away) is dropped.
-MAX_AGE = 600
 # Browsers keep cookies of about 4096 bytes: name, value and attributes together.
 MAX_VALUE = 3800
 _KEY = "kite.flash"
@@ -67,7 +65,7 @@ def _read(state: _State, sealer: CookieSealer, event: RequestEvent) -> None:
         return
     state.read = True
     token = event.cookies.get(COOKIE)
-    plaintext = sealer.open(token, MAX_AGE) if token else None
+    plaintext = sealer.open(token) if token else None
     incoming: list[Flash] = []
     if plaintext is not None:
         try:
@@ -129,7 +127,7 @@ def finish_flashes(sealer: CookieSealer, event: RequestEvent) -> None:
         return  # the same messages as came in: the cookie stays as it is
     token = _seal(sealer, state.messages[state.shown :])
     if token is not None:
-        event.cookies.set(COOKIE, token, path="/", max_age=MAX_AGE)
+        event.cookies.set(COOKIE, token, path="/", max_age=sealer.max_age)
     elif state.incoming:
         event.cookies.delete(COOKIE, path="/")
 

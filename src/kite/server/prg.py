@@ -4,7 +4,8 @@ and the action's result reaches the page that GET renders, once.
 Opt-in: `post_redirect_get = true` in kite.toml, or `post_redirect_get = True/False` in a
 +page.server.py (which wins). The result travels in a cookie sealed with the app's secret
 (sealing.py), named after the page's URL, so that results posted to two pages at once
-do not replace each other; it lives a minute and is deleted by the GET that shows it.
+do not replace each other; it lives a minute (`[cookies] result_max_age`) and is deleted
+by the GET that shows it.
 Sensitive values never enter it; a result that does not fit in a cookie is rendered in the
 POST's response, as without post/redirect/get.
 """
@@ -33,8 +34,6 @@ __all__ = ["Carried", "redirect_after_post", "take_result"]
 logger = logging.getLogger("kite")
 
 PREFIX = "kite_prg_"
-# Seconds between the POST and its redirected GET, with room for a slow network.
-MAX_AGE = 60
 # Browsers keep cookies of about 4096 bytes: name, value and attributes together.
 MAX_VALUE = 3800
 
@@ -88,7 +87,7 @@ def redirect_after_post(
             MAX_VALUE,
         )
         return None
-    event.cookies.set(_cookie_name(location), token, path="/", max_age=MAX_AGE)
+    event.cookies.set(_cookie_name(location), token, path="/", max_age=sealer.max_age)
     return Response(status_code=303, headers={"location": location, "cache-control": "no-store"})
 
 
@@ -100,7 +99,7 @@ def take_result(app: Kite, event: RequestEvent, sealer: CookieSealer) -> Carried
     if token is None:
         return None
     event.cookies.delete(name, path="/")
-    plaintext = sealer.open(token, MAX_AGE)
+    plaintext = sealer.open(token)
     if plaintext is None:
         return None
     try:

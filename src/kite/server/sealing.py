@@ -34,7 +34,11 @@ def _key(secret: str, purpose: str) -> bytes:
 class CookieSealer:
     """Seals bytes for one purpose ("flash", "prg"), and opens what it sealed."""
 
-    def __init__(self, secret: str | None, purpose: str, fallbacks: Sequence[str] = ()) -> None:
+    def __init__(
+        self, secret: str | None, purpose: str, fallbacks: Sequence[str] = (), *, max_age: int
+    ) -> None:
+        # Seconds a sealed value stays valid, and its cookie's Max-Age.
+        self.max_age = max_age
         # Without a configured secret each process makes its own key: a cookie then opens
         # only on the process that sealed it (docs/deployment.md, "Secrets").
         self._aead = AESGCM(_key(secret or secrets.token_urlsafe(32), purpose))
@@ -46,7 +50,7 @@ class CookieSealer:
         sealed = header + nonce + self._aead.encrypt(nonce, plaintext, header)
         return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
 
-    def open(self, token: str, max_age: int) -> bytes | None:
+    def open(self, token: str) -> bytes | None:
         """The sealed bytes; None when the token is foreign, altered or older than
         `max_age` seconds."""
         try:
@@ -54,7 +58,7 @@ class CookieSealer:
             (sealed_at,) = _HEADER.unpack(sealed[: _HEADER.size])
         except (binascii.Error, struct.error, ValueError):
             return None
-        if not -_CLOCK_SKEW <= time.time() - sealed_at <= max_age:
+        if not -_CLOCK_SKEW <= time.time() - sealed_at <= self.max_age:
             return None
         header = sealed[: _HEADER.size]
         nonce = sealed[_HEADER.size : _HEADER.size + _NONCE_SIZE]
