@@ -4,6 +4,7 @@
 origin = "https://example.com"      # env ORIGIN
 body_size_limit = "512K"            # env BODY_SIZE_LIMIT (bytes, K/M/G, or "Infinity")
 max_header_size = "64K"             # all request headers together; more gets 431
+max_threads = 40                    # env KITE_MAX_THREADS; plain def functions at once
 
 [csrf]
 check_origin = true                 # only this switches the Origin check off
@@ -52,6 +53,7 @@ from typing import Any
 from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
 from kite.sansio.ratelimit import parse_store
+from kite.server.calling import DEFAULT_MAX_THREADS
 from kite.server.csp import CspPolicy, parse_csp
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
@@ -65,6 +67,7 @@ class Settings:
     origin: str | None = None
     body_size_limit: int | None = 512 * 1024
     max_header_size: int = 64 * 1024
+    max_threads: int = DEFAULT_MAX_THREADS
     csrf_check_origin: bool = True
     csrf_trusted_origins: tuple[str, ...] = ()
     proxy_trusted_hosts: tuple[str, ...] = ()
@@ -103,6 +106,7 @@ _KNOWN = {
     "body_size_limit": None,
     "max_header_size": None,
     "post_redirect_get": None,
+    "max_threads": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
@@ -145,6 +149,7 @@ def load_settings(
             max_header_size=_unlimited(
                 parse_size(raw.get("max_header_size", "64K"), setting="max_header_size")
             ),
+            max_threads=_threads(environ.get("KITE_MAX_THREADS", raw.get("max_threads")), path),
             csrf_check_origin=_bool(csrf.get("check_origin", True), "csrf.check_origin", path),
             csrf_trusted_origins=tuple(
                 _origin(o, path) or "" for o in _list(csrf, "trusted_origins", path)
@@ -261,6 +266,19 @@ def _folder(value: Any, path: Path) -> str:
         raise KiteError(
             f"{path}: 'build.output' must name a folder of its own, such as \"build\", "
             f"not {value!r} (kite build empties it before writing)"
+        )
+    return value
+
+
+def _threads(value: Any, path: Path) -> int:
+    if value is None:
+        return DEFAULT_MAX_THREADS
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise KiteError(
+            f"{path}: 'max_threads' (or KITE_MAX_THREADS) must be a whole number ≥ 1, not "
+            f"{value!r}: it is how many plain def loads and actions can run at once"
         )
     return value
 

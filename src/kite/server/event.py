@@ -14,6 +14,7 @@ from starlette.datastructures import URL as StarletteURL
 from starlette.datastructures import FormData, QueryParams
 
 from kite.server.body import KiteRequest
+from kite.server.calling import in_worker_thread, run_on_loop
 from kite.server.cookies import Cookies
 from kite.server.flash import add_flash
 
@@ -151,9 +152,20 @@ class RequestEvent:
         In a plain `def` action, which runs in a worker thread, it returns the model
         directly. See docs/typed-forms.md.
         """
-        from kite.forms.state import read_form
+        from kite.forms.state import InvalidForm, read_form, validate_read_form, word_errors
 
-        return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))
+        form_data = self.request.parsed_form
+        if form_data is None or not in_worker_thread():
+            return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))
+        # A plain action in its worker thread, the form read already: validate it here,
+        # without a round trip to the event loop unless the errors need wording.
+        outcome = validate_read_form(
+            self, model, form_data, max_index=max_index, max_depth=max_depth
+        )
+        if not isinstance(outcome, tuple):
+            return outcome
+        state, described, context = outcome
+        raise InvalidForm(run_on_loop(word_errors(state, described, context.message_hook, self)))
 
     def parent(self) -> Any:
         """(load only) The merged data of the layouts above: `await event.parent()`.
@@ -192,12 +204,7 @@ def _run_here(coroutine: Coroutine[Any, Any, Any]) -> Any:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        import anyio.from_thread
-
-        async def run() -> Any:
-            return await coroutine
-
-        return anyio.from_thread.run(run)
+        return run_on_loop(coroutine)
     return coroutine
 
 
