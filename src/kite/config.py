@@ -54,6 +54,7 @@ from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
 from kite.sansio.ratelimit import parse_store
 from kite.server.calling import DEFAULT_MAX_THREADS
+from kite.server.csp import CspPolicy, parse_csp
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
 __all__ = ["Settings", "load_settings"]
@@ -78,6 +79,13 @@ class Settings:
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
+    # The [csp] table: a Content-Security-Policy with nonces or hashes (server/csp.py).
+    csp: CspPolicy | None = None
+    # A native form post is answered with a 303 to its page (server/prg.py).
+    post_redirect_get: bool = False
+    # Seconds a flash message waits to be shown, and a post/redirect/get result for its GET.
+    flash_max_age: int = 600
+    result_max_age: int = 60
     build_output: str = "build"
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
@@ -97,12 +105,15 @@ _KNOWN = {
     "origin": None,
     "body_size_limit": None,
     "max_header_size": None,
+    "post_redirect_get": None,
     "max_threads": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
+    "csp": {"mode", "report_only", "directives"},
+    "cookies": {"flash_max_age", "result_max_age"},
     "build": {"output"},
     "rate_limits": {"store"},
     "health": {"path", "timeout", "drain_seconds"},
@@ -156,6 +167,14 @@ def load_settings(
             ),
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
+            csp=parse_csp(raw.get("csp"), path),
+            post_redirect_get=_bool(raw.get("post_redirect_get", False), "post_redirect_get", path),
+            flash_max_age=_count(
+                raw.get("cookies", {}).get("flash_max_age", 600), "cookies.flash_max_age", path
+            ),
+            result_max_age=_count(
+                raw.get("cookies", {}).get("result_max_age", 60), "cookies.result_max_age", path
+            ),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
                 environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")

@@ -30,6 +30,7 @@ const NAVIGATES =
 async function start() {
   if (shared.started) return;
   shared.started = true;
+  shared.nonce = document.querySelector('script[nonce]')?.nonce ?? '';
   adoptPageState(readPageState(document));
   recordServerState(document);
 

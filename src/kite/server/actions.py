@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import Response
 
 import kite.server.page as page
+import kite.server.prg as prg
 import kite.server.rerender as rerender
 from kite import devalue
 from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
@@ -80,6 +81,12 @@ async def handle_action(app: Kite, event: RequestEvent, route: Route) -> Respons
     outcome = await _run(app, event, route)
     if is_action_json(event, route):
         return await _json_response(app, event, route, outcome)
+    data = None if outcome.data is devalue.UNDEFINED else outcome.data
+    redirected = prg.redirect_after_post(
+        app, event, route, app.prg_sealer, kind=outcome.kind, status=outcome.status, data=data
+    )
+    if redirected is not None:
+        return redirected
     return await _html_response(app, event, route, outcome)
 
 

@@ -20,6 +20,9 @@ from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.calling import set_max_threads
+from kite.server.csp import NonceText
+from kite.server.event import current_event
+from kite.server.flash import FlashView
 from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
@@ -28,6 +31,7 @@ from kite.server.ratelimit import RateLimiter
 from kite.server.ratestores import open_store
 from kite.server.render import Renderer
 from kite.server.respond import respond
+from kite.server.sealing import CookieSealer
 from kite.server.static import StaticFiles
 from kite.server.tokens import DataSealer
 
@@ -56,6 +60,7 @@ class Kite:
         self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
         self.manifest: Manifest = build_manifest(self.src)
         self.renderer = Renderer(self.src, dev=self.dev)
+        self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
         if self.hooks.configure_templates is not None:
             self.hooks.configure_templates(self.renderer.environment)
         self.renderer.compile_all(self.manifest.templates)
@@ -80,6 +85,21 @@ class Kite:
             reducers=self.reducers,
             revivers=self.revivers,
         )
+        # Flash messages travel in a sealed cookie (flash.py): `flashes` in templates.
+        self.flash_sealer = CookieSealer(
+            settings.secret_key,
+            "flash",
+            settings.secret_key_fallbacks,
+            max_age=settings.flash_max_age,
+        )
+        # A native post's result on its way to the redirected GET (prg.py).
+        self.prg_sealer = CookieSealer(
+            settings.secret_key,
+            "prg",
+            settings.secret_key_fallbacks,
+            max_age=settings.result_max_age,
+        )
+        self.renderer.environment.globals["flashes"] = FlashView(self.flash_sealer, current_event)
         self.health = Health(
             self.hooks.health,
             timeout=settings.health_timeout,

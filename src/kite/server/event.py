@@ -16,6 +16,7 @@ from starlette.datastructures import FormData, QueryParams
 from kite.server.body import KiteRequest
 from kite.server.calling import in_worker_thread, run_on_loop
 from kite.server.cookies import Cookies
+from kite.server.flash import add_flash
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -121,6 +122,12 @@ class RequestEvent:
                     continue
                 raise ValueError(f'"{name}" header is already set')
             self.response_headers[key] = str(value)
+
+    def flash(self, message: str, category: str = "info") -> None:
+        """A one-time message for the next page this browser renders: after a redirect,
+        or this response's page when there is none (`flashes` in templates; see
+        docs/form-actions.md, "Flash messages")."""
+        add_flash(self.request.scope, message, category)
 
     @property
     def form_data(self) -> FormData:

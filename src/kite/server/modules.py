@@ -49,6 +49,8 @@ class ServerModule:
     entries: Handler | None = None
     # (pages only) `body_size_limit = "10M"`: its actions' limit (docs/form-actions.md).
     body_size_limit: BodySize | None = None
+    # (pages only) `post_redirect_get = True/False`: overrides the app's setting (prg.py).
+    post_redirect_get: bool | None = None
 
 
 @dataclass
@@ -93,6 +95,7 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
     forms = _check_forms(path, exports.get("forms", {}))
     options, entries = _check_page_options(path, exports, is_page=is_page)
     body_size_limit = _check_body_size_limit(path, exports, is_page=is_page)
+    prg = _check_post_redirect_get(path, exports, is_page=is_page)
     if "actions" not in exports:
         if "validators" in exports:
             raise KiteError(
@@ -106,6 +109,7 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
             options=options,
             entries=entries,
             body_size_limit=body_size_limit,
+            post_redirect_get=prg,
         )
     if not is_page:
         raise KiteError(
@@ -123,7 +127,21 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         options=options,
         entries=entries,
         body_size_limit=body_size_limit,
+        post_redirect_get=prg,
     )
+
+
+def _check_post_redirect_get(path: Path, exports: dict[str, Any], *, is_page: bool) -> bool | None:
+    if "post_redirect_get" not in exports:
+        return None
+    value = exports["post_redirect_get"]
+    if not is_page or not isinstance(value, bool):
+        raise KiteError(
+            f"{path}: post_redirect_get is True or False in a +page.server.py (its actions "
+            f"answer a form posted without JavaScript with a redirect), not {value!r}"
+            + ("" if is_page else " in a layout")
+        )
+    return value
 
 
 def _check_body_size_limit(

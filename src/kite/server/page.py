@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 import kite.server.actions as actions
+import kite.server.prg as prg
 import kite.server.rerender as rerender
 import kite.server.validation as validation
 from kite import devalue
 from kite.exceptions import Redirect, RequestError
+from kite.server.csp import nonce_for
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
 from kite.server.event import RequestEvent
@@ -39,6 +41,14 @@ async def handle_page(app: Kite, event: RequestEvent, route: Route) -> Response:
             raise RequestError(
                 404, f"Not found: {event.url.path} (prerender = True, not in the build)"
             )
+        carried = prg.take_result(app, event, app.prg_sealer) if method == "GET" else None
+        if carried is not None:
+            response = await render_page(
+                app, event, route, form=carried.data, status=carried.status
+            )
+            # Back to this entry later asks again, and finds no result: never a stale one.
+            response.headers["cache-control"] = "no-store"
+            return response
         return await render_page(app, event, route)
     if method == "POST":
         if rerender.is_render_request(event):
@@ -168,7 +178,10 @@ def render_with_state(
         }
         if token is None:
             state["token"] = None
-        return app.assets.head(state, token)
+        policy = app.settings.csp
+        # A prerendered page is the same for every visitor: no nonce (csp.py).
+        nonce = nonce_for(event.request.scope) if policy and policy.uses_nonce and seal else None
+        return app.assets.head(state, token, nonce)
 
     return app.renderer.render_document(templates, page, head=head, body_suffix=body_suffix)
 

@@ -22,8 +22,10 @@ from kite.sansio.routing import decode_path
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
+from kite.server.csp import apply_csp, script_hash
 from kite.server.endpoint import call_endpoint
 from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_event
+from kite.server.flash import finish_flashes
 from kite.server.manifest import Route
 from kite.server.page import handle_page
 from kite.server.security import add_security_headers
@@ -108,6 +110,9 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
     ):
         prerendered = app.prerendered.response(path)
         if prerendered is not None:
+            if app.settings.csp is not None:
+                hashes = (script_hash(app.assets.import_map),)
+                apply_csp(prerendered, app.settings.csp, scope, prerendered_hashes=hashes)
             return add_security_headers(prerendered, app.settings.security_raw_headers)
     event = _make_event(app, scope, receive)
     token = bind_event(event)
@@ -121,6 +126,7 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
             event.route = route_of(route.id)
             event._forms = app.form_contexts.get(route.id)
         response = await _handle(app, event, route)
+        finish_flashes(app.flash_sealer, event)
         return _finish(event, response)
     finally:
         unbind_event(token)
@@ -333,6 +339,8 @@ def _is_action_json(event: RequestEvent, route: Route) -> bool:
 
 def _secured(app: Kite, event: RequestEvent, response: Response) -> Response:
     headers = app.settings.security_raw_headers
+    if app.settings.csp is not None:
+        apply_csp(response, app.settings.csp, event.request.scope, kept=event.response_headers)
     return add_security_headers(response, headers, kept=event.response_headers)
 
 

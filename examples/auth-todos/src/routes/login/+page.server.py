@@ -54,6 +54,7 @@ async def login(event: RequestEvent) -> dict[str, Any] | ActionFailure:
         # One answer for an unknown email and a wrong password, so that the form does not
         # tell strangers who has an account.
         return fail_form(form, {"password": "Incorrect email or password."})
+    event.flash(f"Welcome back, {user.email}.")
     await accounts.start_session(event, user)
     return {"success": True}
 
@@ -66,6 +67,7 @@ async def register(event: RequestEvent) -> dict[str, Any] | ActionFailure:
     except auth.UserExistsError:
         message = "There is already an account with this email. Log in instead."
         return fail_form(form, {"email": message})
+    event.flash("Your account is ready.", "success")
     await accounts.start_session(event, user)
     return {"success": True, "registered": True}
 
@@ -76,6 +78,7 @@ async def logout(event: RequestEvent) -> dict[str, Any]:
     # handle() set the user before this action ran, and the loads that render the page
     # next read event.locals: without this line the response would still say "Signed in".
     event.locals.user = None
+    event.flash("See you soon.")
     return {"logged_out": True}
 
 

@@ -44,6 +44,7 @@ async def register(event: RequestEvent) -> dict[str, Any] | ActionFailure:
         user = await asyncio.to_thread(auth.create_user, form.email, password)
     except auth.UserExistsError:
         return fail_form(form, {"email": TAKEN})
+    event.flash("Your account is ready.", "success")
     await accounts.start_session(event, user)
     return {"success": True, "registered": True}
 
