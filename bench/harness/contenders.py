@@ -46,9 +46,9 @@ def _python_app(target: str) -> Callable[[int], list[str]]:
     return command
 
 
-def _kite(workers: int, *options: str) -> Callable[[int], list[str]]:
+def _kite(workers: int, *options: str, app_name: str = "kite") -> Callable[[int], list[str]]:
     def command(port: int) -> list[str]:
-        app = str(APPS / "kite")
+        app = str(APPS / app_name)
         base = [str(VENV_PYTHON), "-m", "kite", "start", app, "--host", HOST]
         return [*base, "--port", str(port), "--workers", str(workers), *options]
 
@@ -76,6 +76,9 @@ def all_contenders(reinstall: bool = False) -> list[Contender]:
     sveltekit = SvelteKit(reinstall)
     return [
         Contender("kite", "Kite", _kite(1)),
+        # The same app written as the docs write it: plain def loads, actions and handle,
+        # typed forms on the login page (bench/apps/kite-plain).
+        Contender("kite-plain", "Kite, plain def", _kite(1, app_name="kite-plain")),
         Contender("kite-2w", "Kite ×2 workers", _kite(2), workers=2),
         # What the access log costs, and Kite like for like with the apps below, which log.
         Contender("kite-log", "Kite, access log on", _kite(1, "--access-log")),

@@ -28,9 +28,13 @@ _DEV_VARIABLE = "KITE_DEV"
 
 def app_from_environment() -> Any:
     """The ASGI app for uvicorn's reloader and workers, which import it by name."""
-    from kite.server.app import create_app
+    from kite.server.app import create_app, freeze_start_up
 
-    return create_app(os.environ[_APP_DIR_VARIABLE], dev=os.environ.get(_DEV_VARIABLE) == "1")
+    dev = os.environ.get(_DEV_VARIABLE) == "1"
+    app = create_app(os.environ[_APP_DIR_VARIABLE], dev=dev)
+    if not dev:
+        freeze_start_up()
+    return app
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -140,7 +144,7 @@ def _version(distribution: str) -> str:
 def _start(arguments: argparse.Namespace) -> int:
     import uvicorn
 
-    from kite.server.app import create_app
+    from kite.server.app import create_app, freeze_start_up
 
     app_dir = Path(arguments.dir).resolve()
     if arguments.workers < 1:
@@ -156,6 +160,7 @@ def _start(arguments: argparse.Namespace) -> int:
         # multi-worker supervisor already does. (Before uvicorn's own handler is in place,
         # the same handler simply stops the process.)
         signal.signal(signal.SIGTERM, _exit_cleanly)
+        freeze_start_up()
         uvicorn.run(app, **_serve_options(arguments))
         return 0
     os.environ[_APP_DIR_VARIABLE] = str(app_dir)

@@ -4,6 +4,7 @@
 origin = "https://example.com"      # env ORIGIN
 body_size_limit = "512K"            # env BODY_SIZE_LIMIT (bytes, K/M/G, or "Infinity")
 max_header_size = "64K"             # all request headers together; more gets 431
+max_threads = 40                    # env KITE_MAX_THREADS; plain def functions at once
 
 [csrf]
 check_origin = true                 # only this switches the Origin check off
@@ -52,6 +53,8 @@ from typing import Any
 from kite.exceptions import KiteError
 from kite.sansio.limits import parse_size
 from kite.sansio.ratelimit import parse_store
+from kite.server.calling import DEFAULT_MAX_THREADS
+from kite.server.csp import CspPolicy, parse_csp
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
 __all__ = ["Settings", "load_settings"]
@@ -64,6 +67,7 @@ class Settings:
     origin: str | None = None
     body_size_limit: int | None = 512 * 1024
     max_header_size: int = 64 * 1024
+    max_threads: int = DEFAULT_MAX_THREADS
     csrf_check_origin: bool = True
     csrf_trusted_origins: tuple[str, ...] = ()
     proxy_trusted_hosts: tuple[str, ...] = ()
@@ -75,6 +79,13 @@ class Settings:
     max_token_size: int = 32 * 1024
     token_max_age: int = 3600
     security_headers: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
+    # The [csp] table: a Content-Security-Policy with nonces or hashes (server/csp.py).
+    csp: CspPolicy | None = None
+    # A native form post is answered with a 303 to its page (server/prg.py).
+    post_redirect_get: bool = False
+    # Seconds a flash message waits to be shown, and a post/redirect/get result for its GET.
+    flash_max_age: int = 600
+    result_max_age: int = 60
     build_output: str = "build"
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
@@ -94,11 +105,15 @@ _KNOWN = {
     "origin": None,
     "body_size_limit": None,
     "max_header_size": None,
+    "post_redirect_get": None,
+    "max_threads": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
     "render": {"secret_key", "max_token_size", "token_max_age"},
     "security": {"headers"},
+    "csp": {"mode", "report_only", "directives"},
+    "cookies": {"flash_max_age", "result_max_age"},
     "build": {"output"},
     "rate_limits": {"store"},
     "health": {"path", "timeout", "drain_seconds"},
@@ -134,6 +149,7 @@ def load_settings(
             max_header_size=_unlimited(
                 parse_size(raw.get("max_header_size", "64K"), setting="max_header_size")
             ),
+            max_threads=_threads(environ.get("KITE_MAX_THREADS", raw.get("max_threads")), path),
             csrf_check_origin=_bool(csrf.get("check_origin", True), "csrf.check_origin", path),
             csrf_trusted_origins=tuple(
                 _origin(o, path) or "" for o in _list(csrf, "trusted_origins", path)
@@ -151,6 +167,14 @@ def load_settings(
             ),
             token_max_age=_count(render.get("token_max_age", 3600), "render.token_max_age", path),
             security_headers=security_headers(_table(security, "headers", path), path),
+            csp=parse_csp(raw.get("csp"), path),
+            post_redirect_get=_bool(raw.get("post_redirect_get", False), "post_redirect_get", path),
+            flash_max_age=_count(
+                raw.get("cookies", {}).get("flash_max_age", 600), "cookies.flash_max_age", path
+            ),
+            result_max_age=_count(
+                raw.get("cookies", {}).get("result_max_age", 60), "cookies.result_max_age", path
+            ),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
                 environ.get("RATE_LIMIT_STORE") or raw.get("rate_limits", {}).get("store", "memory")
@@ -242,6 +266,19 @@ def _folder(value: Any, path: Path) -> str:
         raise KiteError(
             f"{path}: 'build.output' must name a folder of its own, such as \"build\", "
             f"not {value!r} (kite build empties it before writing)"
+        )
+    return value
+
+
+def _threads(value: Any, path: Path) -> int:
+    if value is None:
+        return DEFAULT_MAX_THREADS
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise KiteError(
+            f"{path}: 'max_threads' (or KITE_MAX_THREADS) must be a whole number ≥ 1, not "
+            f"{value!r}: it is how many plain def loads and actions can run at once"
         )
     return value
 

@@ -9,6 +9,7 @@ import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 from playwright.sync_api import Page
@@ -98,3 +99,14 @@ def sign_in_browser(page: Page, url: str) -> str:
         token = client.cookies["sessionid"]
     page.context.add_cookies([{"name": "sessionid", "value": token, "url": url}])
     return email
+
+
+def submit(client: httpx.Client, url: str, data: dict[str, str], **kwargs: Any) -> httpx.Response:
+    """A form posted the way a browser without JavaScript does, to a page that answers with
+    post/redirect/get (the todos page): the POST, then the GET its 303 leads back to — the
+    page the browser shows. Any other answer (an error, JSON) is returned as it is."""
+    response = client.post(url, data=data, **kwargs)
+    location = response.headers.get("location", "")
+    if response.status_code == 303 and location.split("?")[0] == url.split("?")[0]:
+        return client.get(location)
+    return response

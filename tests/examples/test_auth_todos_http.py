@@ -32,6 +32,7 @@ from auth_todos_helpers import (
     register,
     signed_in,
     sqlite_env,
+    submit,
     unique_email,
 )
 from support.servers import ServeApp, Server
@@ -428,7 +429,12 @@ def test_todos_need_a_login(client: httpx.Client, db: sqlite3.Connection) -> Non
 
 def test_create_toggle_edit_delete(app: Server, db: sqlite3.Connection) -> None:
     with signed_in(app.url) as (client, email):
-        response = client.post("/todos?/create", data={"text": "  Buy   milk "})
+        # Post/redirect/get (todos/+page.server.py): the POST is answered with a 303 back
+        # to the page, whose GET shows the result; a reload would not post again.
+        posted = client.post("/todos?/create", data={"text": "  Buy   milk "})
+        assert (posted.status_code, posted.headers["location"]) == (303, "/todos")
+        assert posted.headers["cache-control"] == "no-store"
+        response = client.get("/todos")
         assert response.status_code == 200
         assert "Added “Buy milk”." in response.text
         # Listed in the page that answers the POST: the loads ran after the action.
@@ -439,25 +445,27 @@ def test_create_toggle_edit_delete(app: Server, db: sqlite3.Connection) -> None:
         )
         [todo] = todo_rows(db, email)
         assert todo == {"id": todo["id"], "text": "Buy milk", "done": False}
+        # Shown once: the next GET (a reload) is the list, without the result.
+        assert "Added “Buy milk”." not in client.get("/todos").text
         todo_id = str(todo["id"])
 
-        response = client.post("/todos?/toggle", data={"id": todo_id, "done": "true"})
+        response = submit(client, "/todos?/toggle", data={"id": todo_id, "done": "true"})
         assert response.status_code == 200
         assert todo_rows(db, email)[0]["done"] is True
         assert 'class="todo done"' in response.text
         assert 'aria-pressed="true"' in response.text
         # The form names the state it wants: sending it twice changes nothing.
-        client.post("/todos?/toggle", data={"id": todo_id, "done": "true"})
+        submit(client, "/todos?/toggle", data={"id": todo_id, "done": "true"})
         assert todo_rows(db, email)[0]["done"] is True
-        client.post("/todos?/toggle", data={"id": todo_id, "done": "false"})
+        submit(client, "/todos?/toggle", data={"id": todo_id, "done": "false"})
         assert todo_rows(db, email)[0]["done"] is False
 
-        response = client.post("/todos?/edit", data={"id": todo_id, "text": "Buy oat milk"})
+        response = submit(client, "/todos?/edit", data={"id": todo_id, "text": "Buy oat milk"})
         assert response.status_code == 200
         assert todo_rows(db, email)[0]["text"] == "Buy oat milk"
         assert '<span class="text">Buy oat milk</span>' in response.text
 
-        response = client.post("/todos?/delete", data={"id": todo_id})
+        response = submit(client, "/todos?/delete", data={"id": todo_id})
         assert response.status_code == 200
         assert todo_rows(db, email) == []
         assert 'class="todo' not in main(response.text).replace('class="todos"', "")
@@ -489,8 +497,8 @@ def test_create_validation_errors_beside_the_field(
     app: Server, db: sqlite3.Connection, text: str, message: str
 ) -> None:
     with signed_in(app.url) as (client, email):
-        client.post("/todos?/create", data={"text": "Buy milk"})
-        response = client.post("/todos?/create", data={"text": text})
+        submit(client, "/todos?/create", data={"text": "Buy milk"})
+        response = submit(client, "/todos?/create", data={"text": text})
         assert response.status_code == 400
         page = main(response.text)
         field = re.search(r'<input id="new-text"[^>]*>', page)
@@ -506,7 +514,7 @@ def test_create_validation_errors_beside_the_field(
 
 def test_exactly_the_longest_text_is_accepted(app: Server, db: sqlite3.Connection) -> None:
     with signed_in(app.url) as (client, email):
-        response = client.post("/todos?/create", data={"text": "y" * 120})
+        response = submit(client, "/todos?/create", data={"text": "y" * 120})
         assert response.status_code == 200
         assert [row["text"] for row in todo_rows(db, email)] == ["y" * 120]
 
@@ -519,10 +527,10 @@ def test_edit_validation_errors_beside_that_todos_field(
     app: Server, db: sqlite3.Connection, text: str, message: str
 ) -> None:
     with signed_in(app.url) as (client, email):
-        client.post("/todos?/create", data={"text": "Buy milk"})
-        client.post("/todos?/create", data={"text": "Call mom"})
+        submit(client, "/todos?/create", data={"text": "Buy milk"})
+        submit(client, "/todos?/create", data={"text": "Call mom"})
         milk, mom = todo_rows(db, email)
-        response = client.post("/todos?/edit", data={"id": str(milk["id"]), "text": text})
+        response = submit(client, "/todos?/edit", data={"id": str(milk["id"]), "text": text})
         assert response.status_code == 400
         page = main(response.text)
         error_id = f"edit-{milk['id']}-error"
@@ -533,14 +541,14 @@ def test_edit_validation_errors_beside_that_todos_field(
         assert f"edit-{mom['id']}-error" not in page
         assert [row["text"] for row in todo_rows(db, email)] == ["Buy milk", "Call mom"]
         # Renaming a todo to itself in other letters is not a duplicate of itself.
-        response = client.post("/todos?/edit", data={"id": str(milk["id"]), "text": "buy MILK"})
+        response = submit(client, "/todos?/edit", data={"id": str(milk["id"]), "text": "buy MILK"})
         assert response.status_code == 200
 
 
 def test_search_filters_in_load(app: Server) -> None:
     with signed_in(app.url) as (client, _):
         for text in ("Buy milk", "Call mom", "100% juice", "snake_case"):
-            client.post("/todos?/create", data={"text": text})
+            submit(client, "/todos?/create", data={"text": text})
 
         def listed(query: str) -> list[str]:
             page = client.get("/todos", params={"q": query}).text
@@ -561,7 +569,7 @@ def test_search_filters_in_load(app: Server) -> None:
         )
         assert 'id="q" name="q" type="search" value="milk"' in page
         assert 'action="?/toggle&amp;q=milk"' in page
-        response = client.post("/todos?/create&q=milk", data={"text": "Buy more milk"})
+        response = submit(client, "/todos?/create&q=milk", data={"text": "Buy more milk"})
         assert re.findall(r'<span class="text">([^<]*)</span>', response.text) == [
             "Buy milk",
             "Buy more milk",
@@ -573,7 +581,7 @@ def test_nobody_can_touch_another_users_todos(app: Server, db: sqlite3.Connectio
         signed_in(app.url, "alice") as (alice, alice_email),
         signed_in(app.url, "bob") as (bob, _),
     ):
-        alice.post("/todos?/create", data={"text": "Alice's secret"})
+        submit(alice, "/todos?/create", data={"text": "Alice's secret"})
         [todo] = todo_rows(db, alice_email)
         todo_id = str(todo["id"])
         assert "Alice&#39;s secret" not in bob.get("/todos").text
@@ -582,7 +590,7 @@ def test_nobody_can_touch_another_users_todos(app: Server, db: sqlite3.Connectio
             ("edit", {"id": todo_id, "text": "Bob was here"}),
             ("delete", {"id": todo_id}),
         ]:
-            response = bob.post(f"/todos?/{action}", data=data)
+            response = submit(bob, f"/todos?/{action}", data=data)
             assert response.status_code == 404, action
             assert "That todo is not on your list (any more)." in response.text
             assert "Alice&#39;s secret" not in response.text
@@ -593,7 +601,7 @@ def test_nobody_can_touch_another_users_todos(app: Server, db: sqlite3.Connectio
 def test_bad_todo_ids_are_not_found(app: Server, todo_id: str) -> None:
     with signed_in(app.url) as (client, _):
         for action in ("toggle", "edit", "delete"):
-            response = client.post(f"/todos?/{action}", data={"id": todo_id, "text": "x"})
+            response = submit(client, f"/todos?/{action}", data={"id": todo_id, "text": "x"})
             assert response.status_code == 404, (action, response.text)
 
 

@@ -84,6 +84,44 @@ def test_reading_a_page_needs_no_headers(method: str, accept: str | None) -> Non
     )
 
 
+VALIDATE_CASES = [
+    # method, route, accept, content type, x-kite-render -> kind, json
+    ("POST", PAGE, JSON, FORM, False, "validate", True),
+    ("POST", PAGE, None, "multipart/form-data; boundary=x", False, "validate", True),
+    ("POST", PAGE, CHROME, FORM, False, "validate", False),
+    # A render request stays one; a GET is a page read whatever it carries.
+    ("POST", PAGE, JSON, JSON, True, "render_request", True),
+    ("GET", PAGE, JSON, None, False, "page", False),
+    # Beside a +server.py that handles POST, a JSON-preferring POST goes to the endpoint.
+    ("POST", BOTH, JSON, FORM, False, "endpoint", True),
+    ("POST", BOTH_FALLBACK, CHROME, FORM, False, "validate", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "accept", "content_type", "render", "kind", "wants_json"),
+    VALIDATE_CASES,
+)
+def test_classify_with_x_kite_validate(
+    method: str,
+    route: RouteShape,
+    accept: str | None,
+    content_type: str | None,
+    render: bool,
+    kind: str,
+    wants_json: bool,
+) -> None:
+    found = classify(
+        method,
+        route,
+        accept=accept,
+        content_type=content_type,
+        render_header=render,
+        validate_header=True,
+    )
+    assert (found.kind, found.wants_json) == (kind, wants_json)
+
+
 def test_the_body_type_is_read_once() -> None:
     found = classify("POST", PAGE, accept=None, content_type="Text/Plain; charset=utf-8")
     assert found.media_type == "text/plain"

@@ -288,12 +288,25 @@ def _field_name(
 async def read_form(event: Any, model: type[Model], *, max_index: int, max_depth: int) -> Model:
     """`event.form(model)`: read the form if nobody has yet, validate it, raise InvalidForm
     with worded messages when it does not validate."""
+    form_data = event.request.parsed_form or await event.request.form()
+    outcome = validate_read_form(event, model, form_data, max_index=max_index, max_depth=max_depth)
+    if not isinstance(outcome, tuple):
+        return outcome
+    state, described, context = outcome
+    raise InvalidForm(await word_errors(state, described, context.message_hook, event))
+
+
+def validate_read_form(
+    event: Any, model: type[Model], form_data: FormData, *, max_index: int, max_depth: int
+) -> Model | tuple[dict[str, Any], list[dict[str, Any]], FormContext]:
+    """The part of `read_form` that needs no `await`: the instance, or what wording the
+    errors needs. A plain `def` action calls it in its worker thread, without a round trip
+    to the event loop for a valid form."""
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(
             f"event.form() takes a pydantic model class, got {model!r} — "
             "e.g. class Login(BaseModel): email: str; then: await event.form(Login)"
         )
-    form_data = event.request.parsed_form or await event.request.form()
     context: FormContext = event._forms or NO_FORMS
     try:
         instance, state, described = validate_form(
@@ -305,4 +318,4 @@ async def read_form(event: Any, model: type[Model], *, max_index: int, max_depth
     if instance is not None:
         return instance
     assert state is not None  # validate_form returns either the instance or the state
-    raise InvalidForm(await word_errors(state, described, context.message_hook, event))
+    return state, described, context

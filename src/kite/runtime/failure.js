@@ -9,7 +9,7 @@ const INVALID = '[aria-invalid="true"]';
 const SUMMARY = '[data-kite-error-summary]';
 const ANNOUNCER = 'data-kite-announcer';
 // Visually hidden, still read: the usual "sr-only" rules, inline so that no stylesheet is needed.
-const HIDDEN =
+export const HIDDEN =
   'position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap';
 
 /**

@@ -66,7 +66,16 @@ export function isRuntime(script) {
 
 /** What a script is, as the server wrote it (a script the runtime re-created keeps it). */
 export function scriptSignature(script) {
-  return shared.scriptSignatures.get(script) ?? script.outerHTML;
+  return shared.scriptSignatures.get(script) ?? withoutNonce(script);
+}
+
+/** Every response has its own CSP nonce (and the browser hides a live script's): the same
+ * script from two responses differs only there, so the comparison leaves it out. */
+function withoutNonce(script) {
+  if (!hasAttribute(script, 'nonce')) return script.outerHTML;
+  const copy = script.cloneNode(true);
+  removeAttribute(copy, 'nonce');
+  return copy.outerHTML;
 }
 
 // --- <head> ------------------------------------------------------------------------------
@@ -233,7 +242,7 @@ function morphScript(node, wanted, context) {
     return;
   }
   // A script that is still the same has run already; a changed one is new.
-  if (scriptSignature(node) === wanted.outerHTML) return;
+  if (scriptSignature(node) === scriptSignature(wanted)) return;
   const replacement = adopt(wanted, context);
   insertBefore(node.parentNode, replacement, node);
   detach(node);

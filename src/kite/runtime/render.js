@@ -182,7 +182,11 @@ function runScripts(inserted) {
 /** Scripts made by a parser do not run when inserted; a fresh copy does. */
 function activate(script) {
   const fresh = document.createElement('script');
-  for (const { name, value } of script.attributes) fresh.setAttribute(name, value);
+  for (const { name, value } of script.attributes) {
+    if (name !== 'nonce') fresh.setAttribute(name, value);
+  }
+  // The document's policy knows the nonce of the first response only, not this one's.
+  if (shared.nonce) fresh.nonce = shared.nonce;
   if (script.type === 'module' && script.src) {
     // The browser runs a module URL once; its own fragment makes this run a new module.
     const src = new URL(script.src);

@@ -65,6 +65,8 @@ function create() {
     entry: 0,
     lastEntry: 0,
     scroll: new Map(),
+    /** The CSP nonce of the document's first response, for the scripts the runtime runs. */
+    nonce: '',
     /** How many scripts the runtime has run again (to give each run its own module URL). */
     runs: 0,
     /** The server's version changed under us: the next navigation loads the full page. */

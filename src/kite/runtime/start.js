@@ -9,7 +9,8 @@
 //   the entries the runtime made to links.js;
 // - marks <html data-kite-ready> once all of this is in place;
 // - then, once the browser is idle, loads what a submission, a result or a navigation needs,
-//   so that none of them waits for code, the first one included.
+//   so that none of them waits for code, the first one included, and live validation
+//   (validate.js) for `form[data-validate]`.
 //
 // A page works without any of it: everything here only replaces what the browser would do.
 
@@ -29,6 +30,7 @@ const NAVIGATES =
 async function start() {
   if (shared.started) return;
   shared.started = true;
+  shared.nonce = document.querySelector('script[nonce]')?.nonce ?? '';
   adoptPageState(readPageState(document));
   recordServerState(document);
 
@@ -69,6 +71,8 @@ function preload() {
     import('./navigation.js'),
     import('./stringify.js'),
     links(),
+    import('./validate.js'),
+    import('./upload.js'),
   ]) {
     module.catch(ignore);
   }

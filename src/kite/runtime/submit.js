@@ -88,7 +88,7 @@ async function handleSubmit(form, submit, event) {
     // Preloaded when the page went idle; a submission made before that fetches it alongside
     // the action request, never after it.
     const results = import('./results.js');
-    const sent = await send(action, formData, enctype, controller.signal);
+    const sent = await send(action, formData, enctype, controller.signal, form);
     if (sent === null) return; // aborted: no callback
     const { result } = sent;
     shared.included.set(result, sent);
@@ -139,7 +139,7 @@ function busy(form, change) {
  * (x-kite-token, on this origin only); null when aborted. What is sent along is kept with the result, so that
  * update() and applyAction() can tell whether the page came back as they need it.
  */
-async function send(action, formData, enctype, signal) {
+async function send(action, formData, enctype, signal, form) {
   const multipart = enctype === 'multipart/form-data';
   const { token } = shared.current;
   const headers = { accept: 'application/json', 'x-sveltekit-action': 'true', 'x-kite': '1' };
@@ -158,7 +158,9 @@ async function send(action, formData, enctype, signal) {
   let response;
   let result;
   try {
-    response = await fetch(action, {
+    // With a file: XMLHttpRequest, which reports upload progress (upload.js).
+    const post = multipart ? (await import('./upload.js')).poster(form) : fetch;
+    response = await post(action, {
       method: 'POST',
       headers,
       cache: 'no-store',

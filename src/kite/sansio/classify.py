@@ -16,6 +16,7 @@ __all__ = [
     "PAGE_READ",
     "RENDER_HEADER",
     "TOKEN_HEADER",
+    "VALIDATE_HEADER",
     "Classified",
     "Kind",
     "RouteShape",
@@ -27,12 +28,16 @@ __all__ = [
 # for a page rendered with a given form, status or error, the render header.
 TOKEN_HEADER = "x-kite-token"
 RENDER_HEADER = "x-kite-render"
+# Live validation (kite.server.validation): `x-kite-validate: 1` on a POST of the form's
+# fields asks whether they are valid; neither the action nor any load runs.
+VALIDATE_HEADER = "x-kite-validate"
 
 Kind = Literal[
     "page",  # GET or HEAD of a page: render it
     "native_action",  # a form POST from a browser without the runtime: answer with the page
     "enhanced_action",  # a POST that prefers JSON (use:enhance, fetch): answer an ActionResult
     "render_request",  # the runtime asks for the page again with a given form or error
+    "validate",  # the runtime asks whether a form's fields are valid (live validation)
     "endpoint",  # a +server.py handler (or its fallback) answers
     "options",  # OPTIONS of a page: what it allows
     "not_allowed",  # another method on a page: 405
@@ -84,9 +89,11 @@ def classify(
     content_type: str | None,
     render_header: bool = False,
     sveltekit_action: bool = False,
+    validate_header: bool = False,
 ) -> Classified:
     """Classify one request: `render_header` is whether `x-kite-render` is present,
-    `sveltekit_action` whether `x-sveltekit-action: true` is."""
+    `sveltekit_action` whether `x-sveltekit-action: true` is, `validate_header` whether
+    `x-kite-validate: 1` is."""
     body_type = media_type(content_type)
     if route is None:
         return Classified("not_found", media_type=body_type)
@@ -103,18 +110,26 @@ def classify(
             == "application/json"
         )
         return Classified("endpoint", action_json, api_json, body_type)
-    kind = _page_kind(method, body_type, render_header, action_json)
+    kind = _page_kind(method, body_type, render_header, validate_header, action_json)
     if kind == "page":
         return PAGE_READ
     return Classified(kind, action_json, False, body_type)
 
 
-def _page_kind(method: str, body_type: str | None, render_header: bool, action_json: bool) -> Kind:
+def _page_kind(
+    method: str,
+    body_type: str | None,
+    render_header: bool,
+    validate_header: bool,
+    action_json: bool,
+) -> Kind:
     if method in ("GET", "HEAD"):
         return "page"
     if method == "POST":
         if render_header and body_type == "application/json":
             return "render_request"
+        if validate_header:
+            return "validate"
         return "enhanced_action" if action_json else "native_action"
     return "options" if method == "OPTIONS" else "not_allowed"
 

@@ -8,6 +8,7 @@ does not appear in the URL. Required parameters may share a segment with static 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cmp_to_key
@@ -16,10 +17,12 @@ from urllib.parse import unquote
 __all__ = [
     "Param",
     "RouteIdError",
+    "RouteMatcher",
     "RoutePattern",
     "affects_path",
     "conflict_key",
     "decode_path",
+    "match_linear",
     "parse_route_id",
     "sort_route_ids",
 ]
@@ -47,8 +50,14 @@ class Part:
 @dataclass(frozen=True)
 class RoutePattern:
     route_id: str
-    regex: re.Pattern[str]
+    source: str  # the regular expression, compiled when the route is first tried
     params: tuple[Param, ...] = field(default=())
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        # Compiling thousands of patterns at start-up took longer than everything else
+        # there; most routes of a large app are never tried by most processes.
+        return re.compile(self.source)
 
     def match(self, decoded_path: str) -> dict[str, str] | None:
         """Parameters for a path from `decode_path`, or None when it does not match."""
@@ -63,6 +72,81 @@ class RoutePattern:
                 continue  # an absent [[optional]] is absent from params
             params[param.name] = _unescape(value)
         return params
+
+
+def match_linear(
+    patterns: list[RoutePattern], decoded_path: str
+) -> tuple[int, dict[str, str]] | None:
+    """The first pattern (in ranking order) that matches, trying each in turn: the
+    reference that `RouteMatcher` must agree with."""
+    for index, pattern in enumerate(patterns):
+        params = pattern.match(decoded_path)
+        if params is not None:
+            return index, params
+    return None
+
+
+class _Node:
+    __slots__ = ("candidates", "children", "own")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.own: list[int] = []  # routes whose leading static segments end here
+        self.candidates: list[int] = []  # own and every ancestor's, in ranking order
+
+
+class RouteMatcher:
+    """Finds the first of `patterns` (in ranking order) that matches a path, in time that
+    does not grow with the number of routes.
+
+    A route can only match a path that starts with its leading static segments (`/blog`
+    of `/blog/[slug]`), so the routes sit in a tree of those segments. A path walks down
+    its own segments as far as the tree goes, and the node it stops at lists the only
+    routes that can match it — its own and those of the nodes above (a route that starts
+    with a parameter, `/[lang]/about`, sits at the root) — already in ranking order, which
+    is the order they are tried in. The answer is the same as `match_linear`'s.
+    """
+
+    def __init__(self, patterns: list[RoutePattern]) -> None:
+        self.patterns = patterns
+        self._root = _Node()
+        for index, pattern in enumerate(patterns):
+            node = self._root
+            for segment in _leading_static(pattern.route_id):
+                node = node.children.setdefault(segment, _Node())
+            node.own.append(index)
+        self._fill(self._root, [])
+
+    def _fill(self, node: _Node, above: list[int]) -> None:
+        node.candidates = sorted(above + node.own) if node.own else above
+        for child in node.children.values():
+            self._fill(child, node.candidates)
+
+    def match(self, decoded_path: str) -> tuple[int, dict[str, str]] | None:
+        node = self._root
+        for segment in decoded_path.split("/")[1:]:
+            child = node.children.get(segment)
+            if child is None:
+                break
+            node = child
+        patterns = self.patterns
+        for index in node.candidates:
+            params = patterns[index].match(decoded_path)
+            if params is not None:
+                return index, params
+        return None
+
+
+def _leading_static(route_id: str) -> list[str]:
+    """The URL segments a route starts with that are plain text, as `decode_path` writes
+    them (`%` and `/` escaped)."""
+    leading = []
+    for segment in path_segments(route_id):
+        parts = split_segment(segment)
+        if len(parts) != 1 or parts[0].kind != "static":
+            break
+        leading.append(_escape(parts[0].content))
+    return leading
 
 
 def affects_path(segment: str) -> bool:
@@ -155,8 +239,7 @@ def parse_route_id(route_id: str) -> RoutePattern:
         )
     _check_params(route_id, params)
     body = "".join(pieces)
-    regex = re.compile("^/$" if not body else f"^{body}/?$")
-    return RoutePattern(route_id, regex, tuple(params))
+    return RoutePattern(route_id, "^/$" if not body else f"^{body}/?$", tuple(params))
 
 
 def _check_params(route_id: str, params: list[Param]) -> None:
@@ -217,6 +300,9 @@ def sort_route_ids(route_ids: list[str]) -> list[str]:
 _KIND_RANK = {"required": 0, "optional": 1, "rest": 2}
 
 
+# Sorting compares each route with many others: its segments are split once, not per
+# comparison (start-up with thousands of routes).
+@functools.lru_cache(maxsize=16384)
 def _segments_for_ranking(route_id: str, keep_all: bool) -> list[list[Part]]:
     segments = [split_segment(s) for s in path_segments(route_id)]
     if keep_all:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import JSONResponse, Response
 
+import kite.server.prg as prg
 from kite import devalue
 from kite.exceptions import Redirect
 from kite.sansio import action_result
@@ -40,6 +41,13 @@ async def action_response(
     """An action's outcome as an ActionResult (`as_json`) or as the page again."""
     if as_json:
         return await _json_response(app, event, route, outcome)
+    # A native submission that succeeded or failed: post/redirect/get when the page uses it.
+    data = None if outcome.data is devalue.UNDEFINED else outcome.data
+    redirected = prg.redirect_after_post(
+        app, event, route, app.prg_sealer, kind=outcome.kind, status=outcome.status, data=data
+    )
+    if redirected is not None:
+        return redirected
     return await _html_response(app, event, route, outcome)
 
 

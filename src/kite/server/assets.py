@@ -51,9 +51,10 @@ class RuntimeAssets:
         # Page scripts import "/_kite/forms.js"; the import map sends them to the same
         # (cacheable) modules that start.js uses, so that one copy of the runtime runs.
         imports = json.dumps({"imports": {PREFIX: versioned, versioned: versioned}})
+        self.import_map = imports
+        self._entry = f'src="{versioned}start.js"></script>'
         self._scripts = (
-            f'<script type="importmap">{imports}</script>'
-            f'<script type="module" src="{versioned}start.js"></script>'
+            f'<script type="importmap">{imports}</script><script type="module" {self._entry}'
         )
 
     def response(self, path: str) -> Response | None:
@@ -73,9 +74,11 @@ class RuntimeAssets:
         headers = {"cache-control": cache}
         return Response(content, media_type="text/javascript; charset=utf-8", headers=headers)
 
-    def head(self, page_state: dict[str, Any], token: str | None = None) -> str:
+    def head(
+        self, page_state: dict[str, Any], token: str | None = None, nonce: str | None = None
+    ) -> str:
         """The script tags for `%kite.head%`: the runtime, and the page's state (with the
-        data token, if any, as `token`)."""
+        data token, if any, as `token`); `nonce` goes on the scripts (see csp.py)."""
         if not self.enabled:
             return ""
         # "<" is escaped so that nothing in the data can close the script element.
@@ -84,4 +87,10 @@ class RuntimeAssets:
             # A token is base64url, which needs no escaping in JSON or HTML; written as is,
             # its two thousand characters skip the JSON encoder's scan.
             state = f'{state[:-1]},"token":"{token}"}}'
-        return f'{self._scripts}<script type="application/json" id="kite-page">{state}</script>'
+        scripts = self._scripts
+        if nonce is not None:
+            scripts = (
+                f'<script type="importmap" nonce="{nonce}">{self.import_map}</script>'
+                f'<script type="module" nonce="{nonce}" {self._entry}'
+            )
+        return f'{scripts}<script type="application/json" id="kite-page">{state}</script>'

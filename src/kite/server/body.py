@@ -199,6 +199,12 @@ class KiteRequest(Request):
             )
         except MultiPartException as exc:
             raise RequestError(400, f"Malformed form data: {exc.message}") from None
+        except ClientDisconnect:
+            # A cancelled upload (docs/enhanced-forms.md): the client's doing, not the app's
+            # error. `from None` lets go of the parser, and with it the partly spooled files.
+            raise RequestError(
+                400, "The client closed the connection before its form was sent"
+            ) from None
         except (UnicodeDecodeError, LookupError) as exc:
             raise RequestError(400, f"Malformed form data: {exc}") from None
         if self._tail is not None:

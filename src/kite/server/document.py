@@ -14,6 +14,7 @@ from kite.exceptions import Redirect
 from kite.sansio import action_result
 from kite.sansio.classify import TOKEN_HEADER
 from kite.sansio.negotiation import media_type
+from kite.server.csp import nonce_for
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
 from kite.server.event import URL, RequestEvent
@@ -155,7 +156,10 @@ def render_with_state(
         }
         if token is None:
             state["token"] = None
-        return app.assets.head(state, token)
+        policy = app.settings.csp
+        # A prerendered page is the same for every visitor: no nonce (csp.py).
+        nonce = nonce_for(event.request.scope) if policy and policy.uses_nonce and seal else None
+        return app.assets.head(state, token, nonce)
 
     return app.renderer.render_document(templates, page, head=head, body_suffix=body_suffix)
 

@@ -14,9 +14,17 @@ from starlette.datastructures import URL as StarletteURL
 from starlette.datastructures import FormData, QueryParams
 
 from kite._current import event_var
-from kite.forms.state import FormContext, read_form
+from kite.forms.state import (
+    FormContext,
+    InvalidForm,
+    read_form,
+    validate_read_form,
+    word_errors,
+)
 from kite.server.body import KiteRequest
+from kite.server.calling import in_worker_thread, run_on_loop
 from kite.server.cookies import Cookies
+from kite.server.flash import add_flash
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -122,6 +130,12 @@ class RequestEvent:
                 raise ValueError(f'"{name}" header is already set')
             self.response_headers[key] = str(value)
 
+    def flash(self, message: str, category: str = "info") -> None:
+        """A one-time message for the next page this browser renders: after a redirect,
+        or this response's page when there is none (`flashes` in templates; see
+        docs/form-actions.md, "Flash messages")."""
+        add_flash(self.request.scope, message, category)
+
     @property
     def form_data(self) -> FormData:
         """The form of a form action's POST, already read before the action runs.
@@ -145,7 +159,18 @@ class RequestEvent:
         In a plain `def` action, which runs in a worker thread, it returns the model
         directly. See docs/typed-forms.md.
         """
-        return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))
+        form_data = self.request.parsed_form
+        if form_data is None or not in_worker_thread():
+            return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))
+        # A plain action in its worker thread, the form read already: validate it here,
+        # without a round trip to the event loop unless the errors need wording.
+        outcome = validate_read_form(
+            self, model, form_data, max_index=max_index, max_depth=max_depth
+        )
+        if not isinstance(outcome, tuple):
+            return outcome
+        state, described, context = outcome
+        raise InvalidForm(run_on_loop(word_errors(state, described, context.message_hook, self)))
 
     def parent(self) -> Any:
         """(load only) The merged data of the layouts above: `await event.parent()`.
@@ -184,12 +209,7 @@ def _run_here(coroutine: Coroutine[Any, Any, Any]) -> Any:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        import anyio.from_thread
-
-        async def run() -> Any:
-            return await coroutine
-
-        return anyio.from_thread.run(run)
+        return run_on_loop(coroutine)
     return coroutine
 
 

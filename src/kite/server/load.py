@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import inspect
 import types
 from collections.abc import Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from kite.exceptions import KiteError
-from kite.server.calling import call_user
+from kite.server.calling import call_user, is_async, run_on_loop, worker_threads
 from kite.server.event import RequestEvent
 from kite.server.modules import ServerModule
 
@@ -85,15 +86,25 @@ async def run_loads(
             futures.append(None)
             continue
         child = event.child(_parent_of(result, futures, index))
-        futures.append(start_eagerly(_call_load(node, node.load, child)))
+        if is_async(node.load):
+            futures.append(start_eagerly(_call_load(node, node.load, child)))
+        else:
+            # A plain load goes to a worker thread as it is: its future is gathered below
+            # with no task around it (docs/architecture.md, "Plain functions").
+            futures.append(worker_threads().submit(_plain_load, node, node.load, child))
     pending = [f for f in futures if isinstance(f, asyncio.Future) and not f.done()]
-    if len(pending) == 1:
-        # One load left needs no gathering: await it directly. Its error, if any, is read
-        # from the future below.
-        with contextlib.suppress(Exception):
-            await pending[0]
-    elif pending:
-        await asyncio.gather(*pending, return_exceptions=True)
+    try:
+        # Awaited in turn rather than gathered: once the first is done the others mostly
+        # are too (plain loads finish in the order they were queued), and a gathering
+        # future with a callback per load costs more than these awaits. Errors are read
+        # from the futures below.
+        for waiting in pending:
+            with contextlib.suppress(Exception):
+                await waiting
+    except asyncio.CancelledError:
+        for waiting in pending:
+            waiting.cancel()
+        raise
     for index, future in enumerate(futures):
         if future is None:
             continue
@@ -160,7 +171,22 @@ def _parent_of(
 
 
 async def _call_load(node: ServerModule, load: Any, event: RequestEvent) -> dict[str, Any]:
-    data = await call_user(load, event, in_thread=True)
+    return _checked(node, await call_user(load, event))
+
+
+def _plain_load(node: ServerModule, load: Any, event: RequestEvent) -> dict[str, Any]:
+    """Runs in a worker thread."""
+    data = load(event)
+    if inspect.isawaitable(data):  # a plain def that returns a coroutine: awaited on the loop
+        data = run_on_loop(_awaited(data))
+    return _checked(node, data)
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _checked(node: ServerModule, data: Any) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -15,6 +15,7 @@ from kite.sansio.classify import RouteShape
 from kite.sansio.page_options import PageOptions, resolve_options
 from kite.sansio.routing import (
     RouteIdError,
+    RouteMatcher,
     RoutePattern,
     conflict_key,
     parse_route_id,
@@ -122,11 +123,15 @@ class Manifest:
     templates: list[str] = field(default_factory=list)
 
     def match(self, decoded_path: str) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
-            params = route.pattern.match(decoded_path)
-            if params is not None:
-                return route, params
-        return None
+        found = self._matcher.match(decoded_path)
+        if found is None:
+            return None
+        index, params = found
+        return self.routes[index], params
+
+    @functools.cached_property
+    def _matcher(self) -> RouteMatcher:
+        return RouteMatcher([route.pattern for route in self.routes])
 
 
 def _template_name(path: Path, src: Path) -> str:

@@ -41,12 +41,16 @@ class ServerModule:
     actions: dict[str, Handler] | None = None
     # Typed forms: form id -> pydantic model, as `forms` in templates (docs/typed-forms.md).
     forms: dict[str, Any] = field(default_factory=dict)
+    # (pages only) Live validation: action name -> models and functions (docs/typed-forms.md).
+    validators: dict[str, Any] = field(default_factory=dict)
     # Page options it declares (csr, prerender, trailing_slash), see docs/page-options.md.
     options: dict[str, Any] = field(default_factory=dict)
     # (pages only) The parameters `kite build` prerenders a route with.
     entries: Handler | None = None
     # (pages only) `body_size_limit = "10M"`: its actions' limit (docs/form-actions.md).
     body_size_limit: BodySize | None = None
+    # (pages only) `post_redirect_get = True/False`: overrides the app's setting (prg.py).
+    post_redirect_get: bool | None = None
 
 
 @dataclass
@@ -91,7 +95,13 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
     forms = _check_forms(path, exports.get("forms", {}))
     options, entries = _check_page_options(path, exports, is_page=is_page)
     body_size_limit = _check_body_size_limit(path, exports, is_page=is_page)
+    prg = _check_post_redirect_get(path, exports, is_page=is_page)
     if "actions" not in exports:
+        if "validators" in exports:
+            raise KiteError(
+                f"{path}: 'validators' validate its actions' forms, and it has no "
+                "actions = {...}; remove validators or add the actions"
+            )
         return ServerModule(
             path,
             load=load,
@@ -99,6 +109,7 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
             options=options,
             entries=entries,
             body_size_limit=body_size_limit,
+            post_redirect_get=prg,
         )
     if not is_page:
         raise KiteError(
@@ -112,10 +123,25 @@ def load_server_module(path: Path, root: Path, *, is_page: bool) -> ServerModule
         load=load,
         actions=actions,
         forms=forms,
+        validators=_check_validators(path, exports.get("validators", {}), actions),
         options=options,
         entries=entries,
         body_size_limit=body_size_limit,
+        post_redirect_get=prg,
     )
+
+
+def _check_post_redirect_get(path: Path, exports: dict[str, Any], *, is_page: bool) -> bool | None:
+    if "post_redirect_get" not in exports:
+        return None
+    value = exports["post_redirect_get"]
+    if not is_page or not isinstance(value, bool):
+        raise KiteError(
+            f"{path}: post_redirect_get is True or False in a +page.server.py (its actions "
+            f"answer a form posted without JavaScript with a redirect), not {value!r}"
+            + ("" if is_page else " in a layout")
+        )
+    return value
 
 
 def _check_body_size_limit(
@@ -174,6 +200,32 @@ def _check_forms(path: Path, forms: Any) -> dict[str, Any]:
                 "(letters, digits, _), so that templates can write forms.<id>"
             )
     return dict(forms)
+
+
+def _check_validators(path: Path, validators: Any, actions: dict[str, Handler]) -> dict[str, Any]:
+    example = 'e.g. validators = {"register": [Registration, email_is_free]}'
+    if not isinstance(validators, dict):
+        raise KiteError(
+            f"{path}: 'validators' must be a dict from action name to a pydantic "
+            f"model or a function of the event, {example}"
+        )
+    checked: dict[str, Any] = {}
+    for name, given in validators.items():
+        if name not in actions:
+            known = ", ".join(repr(n) for n in actions)
+            raise KiteError(
+                f"{path}: validators names {name!r}, which is not one of its actions "
+                f"({known}); validators are keyed by action name, {example}"
+            )
+        listed = list(given) if isinstance(given, list | tuple) else [given]
+        for validator in listed:
+            if not callable(validator):
+                raise KiteError(
+                    f"{path}: the validator of action {name!r} is {validator!r}, not a "
+                    f"model class or a function (or a list of them), {example}"
+                )
+        checked[name] = listed
+    return checked
 
 
 def _check_actions(path: Path, actions: Any) -> dict[str, Handler]:

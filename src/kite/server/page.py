@@ -1,5 +1,5 @@
-"""Pages: what each method asks of a page route — GET renders it, POST runs an action or
-answers a render request, OPTIONS lists what it allows."""
+"""Pages: what each method asks of a page route — GET renders it, POST runs an action,
+answers a render request or a validation request, OPTIONS lists what it allows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from starlette.responses import PlainTextResponse, Response
 
+import kite.server.prg as prg
 from kite.exceptions import RequestError
 from kite.sansio.classify import Classified
 from kite.server.actions import run_action
@@ -14,6 +15,7 @@ from kite.server.answer import action_response, page_or_error
 from kite.server.event import RequestEvent
 from kite.server.manifest import Route
 from kite.server.rerender import handle_render_request
+from kite.server.validation import handle_validate
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -29,9 +31,19 @@ async def handle_page(app: Site, event: RequestEvent, route: Route, kind: Classi
             raise RequestError(
                 404, f"Not found: {event.url.path} (prerender = True, not in the build)"
             )
+        carried = prg.take_result(app, event, app.prg_sealer) if method == "GET" else None
+        if carried is not None:
+            response = await page_or_error(
+                app, event, route, form=carried.data, status=carried.status
+            )
+            # Back to this entry later asks again, and finds no result: never a stale one.
+            response.headers["cache-control"] = "no-store"
+            return response
         return await page_or_error(app, event, route)
     if kind.kind == "render_request":
         return await handle_render_request(app, event, route, as_json=kind.action_json)
+    if kind.kind == "validate":
+        return await handle_validate(app, event, route)
     if kind.kind in ("native_action", "enhanced_action"):
         outcome = await run_action(app, event, route, kind)
         return await action_response(app, event, route, outcome, as_json=kind.action_json)

@@ -16,15 +16,23 @@ from starlette.types import Receive, Scope, Send
 
 from kite.exceptions import Redirect, RequestError
 from kite.sansio import csrf
-from kite.sansio.classify import PAGE_READ, RENDER_HEADER, Classified, classify
+from kite.sansio.classify import (
+    PAGE_READ,
+    RENDER_HEADER,
+    VALIDATE_HEADER,
+    Classified,
+    classify,
+)
 from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
 from kite.server.answer import error_response
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
+from kite.server.csp import apply_csp, script_hash
 from kite.server.endpoint import call_endpoint
 from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_event
+from kite.server.flash import finish_flashes
 from kite.server.manifest import Route
 from kite.server.page import handle_page
 from kite.server.prepared import redirect_response
@@ -111,6 +119,9 @@ async def _respond(app: Site, scope: Scope, receive: Receive) -> Response:
     ):
         prerendered = app.prerendered.response(path)
         if prerendered is not None:
+            if app.settings.csp is not None:
+                hashes = (script_hash(app.assets.import_map),)
+                apply_csp(prerendered, app.settings.csp, scope, prerendered_hashes=hashes)
             return add_security_headers(prerendered, app.settings.security_raw_headers)
     event = _make_event(app, scope, receive)
     token = bind_event(event)
@@ -124,6 +135,7 @@ async def _respond(app: Site, scope: Scope, receive: Receive) -> Response:
             event.route = route_of(route.id)
             event._forms = app.form_contexts.get(route.id)
         response = await _handle(app, event, route, _classify(event, route))
+        finish_flashes(app.flash_sealer, event)
         return _finish(event, response)
     finally:
         unbind_event(token)
@@ -277,6 +289,7 @@ def _classify(event: RequestEvent, route: Route | None) -> Classified:
         content_type=headers.get("content-type"),
         render_header=RENDER_HEADER in headers,
         sveltekit_action=headers.get("x-sveltekit-action") == "true",
+        validate_header=headers.get(VALIDATE_HEADER) == "1",
     )
 
 
@@ -326,6 +339,8 @@ async def _dispatch(
 
 def _secured(app: Site, event: RequestEvent, response: Response) -> Response:
     headers = app.settings.security_raw_headers
+    if app.settings.csp is not None:
+        apply_csp(response, app.settings.csp, event.request.scope, kept=event.response_headers)
     return add_security_headers(response, headers, kept=event.response_headers)
 
 

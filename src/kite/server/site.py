@@ -16,6 +16,10 @@ from kite.forms.state import FormContext
 from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
+from kite.server.calling import set_max_threads
+from kite.server.csp import NonceText
+from kite.server.event import current_event
+from kite.server.flash import FlashView
 from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
 from kite.server.modules import HooksModule, load_hooks
@@ -23,6 +27,7 @@ from kite.server.prerendered import PrerenderedPages
 from kite.server.ratelimit import RateLimiter
 from kite.server.ratestores import open_store
 from kite.server.render import Renderer
+from kite.server.sealing import CookieSealer
 from kite.server.static import StaticFiles
 from kite.server.tokens import DataSealer
 
@@ -43,6 +48,7 @@ class Site:
         self.src = app_dir / "src"
         self.settings = settings
         self.dev = settings.dev
+        set_max_threads(settings.max_threads)
         if not self.src.is_dir():
             raise KiteError(
                 f"{app_dir} has no src/ folder: a Kite app keeps its routes in "
@@ -54,6 +60,7 @@ class Site:
         self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
         self.manifest: Manifest = build_manifest(self.src)
         self.renderer = Renderer(self.src, dev=self.dev)
+        self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
         if self.hooks.configure_templates is not None:
             self.hooks.configure_templates(self.renderer.environment)
         self.renderer.compile_all(self.manifest.templates)
@@ -79,6 +86,21 @@ class Site:
             reducers=self.reducers,
             revivers=self.revivers,
         )
+        # Flash messages travel in a sealed cookie (flash.py): `flashes` in templates.
+        self.flash_sealer = CookieSealer(
+            settings.secret_key,
+            "flash",
+            settings.secret_key_fallbacks,
+            max_age=settings.flash_max_age,
+        )
+        # A native post's result on its way to the redirected GET (prg.py).
+        self.prg_sealer = CookieSealer(
+            settings.secret_key,
+            "prg",
+            settings.secret_key_fallbacks,
+            max_age=settings.result_max_age,
+        )
+        self.renderer.environment.globals["flashes"] = FlashView(self.flash_sealer, current_event)
         self.health = Health(
             self.hooks.health,
             timeout=settings.health_timeout,

@@ -44,6 +44,15 @@ def _key(text: str) -> str:
     return clean(text).casefold()
 
 
+def has(user_id: int, text: str) -> bool:
+    """Whether the list already has this todo (as `add` compares them)."""
+    with db.read() as conn:
+        row = conn.one(
+            "SELECT id FROM todos WHERE user_id = ? AND text_key = ?", (user_id, _key(text))
+        )
+    return row is not None
+
+
 def list_todos(user_id: int, search: str = "") -> list[Todo]:
     sql = "SELECT id, text, done FROM todos WHERE user_id = ?"
     params: list[object] = [user_id]

@@ -5,10 +5,10 @@ The login form's buttons pick the action: `action="?/login"` on the form and
 login widget) and `/login?/logout` from every page.
 
 Both buttons send the same two fields, read through pydantic models (typed forms, see
-docs/typed-forms.md): `Credentials` for logging in, `Registration` — the same fields with
-stricter rules — for registering. A submission that does not validate never reaches the
-action: Kite answers it with a 400 failure carrying the messages and the email typed (never
-the password), which the template shows beside each field.
+docs/typed-forms.md; lib/accounts.py): `Credentials` for logging in, `Registration` — the
+same fields with stricter rules — for registering. A submission that does not validate
+never reaches the action: Kite answers it with a 400 failure carrying the messages and the
+email typed (never the password), which the template shows beside each field.
 """
 
 from __future__ import annotations
@@ -16,42 +16,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from kite import ActionFailure, RequestEvent, fail_form, limits, redirect
-from pydantic import BaseModel, SecretStr, field_validator
+from kite import ActionFailure, RequestEvent, fail_form, limits
 
-from lib import auth
-
-
-class Credentials(BaseModel):
-    # Defaults rather than "required": an empty field gets the page's own wording below, not
-    # the generic "This field is required.".
-    email: str = ""
-    password: SecretStr = SecretStr("")
-
-    @field_validator("email")
-    @classmethod
-    def email_given(cls, email: str) -> str:
-        email = email.strip()
-        if not email:
-            raise ValueError("Please enter your email address.")
-        return email
-
-
-class Registration(Credentials):
-    @field_validator("email")
-    @classmethod
-    def email_plausible(cls, email: str) -> str:
-        if not auth.looks_like_email(email):
-            raise ValueError("That does not look like an email address.")
-        return email
-
-    @field_validator("password")
-    @classmethod
-    def password_long_enough(cls, password: SecretStr) -> SecretStr:
-        if len(password.get_secret_value()) < auth.MIN_PASSWORD_LENGTH:
-            raise ValueError(f"Use at least {auth.MIN_PASSWORD_LENGTH} characters.")
-        return password
-
+from lib import accounts, auth
+from lib.accounts import Credentials, Registration
 
 # `forms.account` in the template: the values and messages of the last attempt of either
 # button (Registration derives from Credentials, so its failures are this form's too).
@@ -86,7 +54,8 @@ async def login(event: RequestEvent) -> dict[str, Any] | ActionFailure:
         # One answer for an unknown email and a wrong password, so that the form does not
         # tell strangers who has an account.
         return fail_form(form, {"password": "Incorrect email or password."})
-    await _start_session(event, user)
+    event.flash(f"Welcome back, {user.email}.")
+    await accounts.start_session(event, user)
     return {"success": True}
 
 
@@ -98,7 +67,8 @@ async def register(event: RequestEvent) -> dict[str, Any] | ActionFailure:
     except auth.UserExistsError:
         message = "There is already an account with this email. Log in instead."
         return fail_form(form, {"email": message})
-    await _start_session(event, user)
+    event.flash("Your account is ready.", "success")
+    await accounts.start_session(event, user)
     return {"success": True, "registered": True}
 
 
@@ -108,21 +78,8 @@ async def logout(event: RequestEvent) -> dict[str, Any]:
     # handle() set the user before this action ran, and the loads that render the page
     # next read event.locals: without this line the response would still say "Signed in".
     event.locals.user = None
+    event.flash("See you soon.")
     return {"logged_out": True}
 
 
 actions = {"login": login, "register": register, "logout": logout}
-
-
-async def _start_session(event: RequestEvent, user: auth.User) -> None:
-    old_token = event.cookies.get(auth.SESSION_COOKIE)
-    if old_token:
-        # A new session for a new login, never a reused one that somebody may have planted.
-        await asyncio.to_thread(auth.delete_session, old_token)
-    token = await asyncio.to_thread(auth.create_session, user.id)
-    event.cookies.set(auth.SESSION_COOKIE, token, max_age=auth.SESSION_SECONDS)
-    # Same reason as in logout: the layout rendered after this action says "Signed in as".
-    event.locals.user = user
-    target = auth.safe_redirect_target(event.url.query_params.get("redirectTo"))
-    if target is not None:
-        redirect(303, target)

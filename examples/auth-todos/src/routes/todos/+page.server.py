@@ -16,6 +16,10 @@ from kite import ActionFailure, RequestEvent, fail
 
 from lib import auth, todos
 
+# Without JavaScript, each form post is answered with a redirect back here and its result
+# shown by that GET: reloading the list never adds a todo twice (docs/form-actions.md).
+post_redirect_get = True
+
 
 def load(event: RequestEvent) -> dict[str, Any]:
     user = auth.require_user(event)
@@ -42,6 +46,19 @@ def create(event: RequestEvent) -> dict[str, Any] | ActionFailure:
             return {"created": todo}
     # The text goes back into the field, so that nothing typed is lost.
     return fail(400, {"create": {"text": text, "error": problem}})
+
+
+def new_todo_problem(event: RequestEvent) -> dict[str, str] | None:
+    """Live validation of the new todo (`data-validate`): what `create` would say, asked
+    while it is typed. An empty field is left for the submission to point out."""
+    user = auth.require_user(event)
+    text = todos.clean(_field(event, "text"))
+    if not text:
+        return None
+    problem = todos.problem_with(text)
+    if problem is None and todos.has(user.id, text):
+        problem = "That is already on your list."
+    return None if problem is None else {"text": problem}
 
 
 def toggle(event: RequestEvent) -> ActionFailure | None:
@@ -81,6 +98,7 @@ def delete(event: RequestEvent) -> ActionFailure | None:
 
 
 actions = {"create": create, "toggle": toggle, "edit": edit, "delete": delete}
+validators = {"create": new_todo_problem}
 
 
 def _field(event: RequestEvent, name: str) -> str:

@@ -1,0 +1,197 @@
+"""Plain `def` functions run in Kite's worker threads (kite.server.calling): a blocking one
+never stalls other requests, context variables reach them, errors and cancellations come
+back to the awaiting request."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from support import APPS
+from support.servers import ServeApp
+
+from kite.config import load_settings
+from kite.exceptions import KiteError
+from kite.server.calling import WorkerThreads, call_user, in_worker_thread, run_on_loop
+
+flavour: contextvars.ContextVar[str] = contextvars.ContextVar("flavour", default="none")
+
+
+def test_a_blocked_plain_load_does_not_stall_a_concurrent_request(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "plain_threads")
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(server.client.get, "/held", timeout=30)
+        # /held's load now blocks its worker thread until /release's load opens the gate:
+        # this request is served meanwhile, by another thread, or /held reports False.
+        released = server.client.get("/release", timeout=30)
+        assert released.status_code == 200
+        assert "event: /release" in released.text
+        answer = held.result()
+    assert answer.status_code == 200
+    assert "released: True" in answer.text
+    assert "event: /held" in answer.text
+
+
+def test_a_blocked_plain_load_does_not_stall_a_plain_action(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "plain_threads")
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(server.client.get, "/held", timeout=30)
+        opened = server.client.post(
+            "/release",
+            data={"go": "1"},
+            headers={"origin": server.url, "accept": "text/html"},
+            timeout=30,
+        )
+        assert "opened by /release" in opened.text
+        assert "released: True" in held.result().text
+
+
+def test_context_variables_reach_the_thread_and_stay_there() -> None:
+    threads = WorkerThreads(2)
+
+    def read_and_set() -> str:
+        seen = flavour.get()
+        flavour.set("changed in the thread")
+        return seen
+
+    async def main() -> tuple[str, str]:
+        flavour.set("vanilla")
+        seen = await threads.run(read_and_set)
+        return seen, flavour.get()
+
+    assert asyncio.run(main()) == ("vanilla", "vanilla")
+
+
+def test_an_error_in_the_thread_is_raised_to_the_caller() -> None:
+    def broken() -> None:
+        raise LookupError("no such row")
+
+    async def main() -> None:
+        await call_user(broken, in_thread=True)
+
+    with pytest.raises(LookupError, match="no such row"):
+        asyncio.run(main())
+
+
+def test_submit_gives_a_future_with_the_outcome() -> None:
+    threads = WorkerThreads(1)
+
+    async def main() -> tuple[int, BaseException | None]:
+        good = threads.submit(lambda: 6 * 7)
+        bad = threads.submit(lambda: 1 // 0)
+        await asyncio.wait([good, bad])
+        return good.result(), bad.exception()
+
+    value, error = asyncio.run(main())
+    assert value == 42
+    assert isinstance(error, ZeroDivisionError)
+
+
+def test_a_cancelled_caller_waits_for_its_function_to_finish() -> None:
+    threads = WorkerThreads(1)
+    started, release = threading.Event(), threading.Event()
+    finished: list[bool] = []
+
+    def slow() -> None:
+        started.set()
+        release.wait(10)
+        finished.append(True)
+
+    async def main() -> None:
+        task = asyncio.create_task(threads.run(slow))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        task.cancel()
+        await asyncio.sleep(0)
+        assert not task.done()  # still waiting for the thread, which cannot be stopped
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert finished == [True]
+
+    asyncio.run(main())
+
+
+def test_a_thread_is_added_only_when_the_jobs_stop_moving() -> None:
+    threads = WorkerThreads(4, grace=0.01)
+
+    async def main() -> int:
+        for _ in range(20):
+            await asyncio.gather(*(threads.run(sum, [1, 2]) for _ in range(32)))
+        return threads.threads
+
+    # Quick functions never hold every thread for the grace period: one or two suffice.
+    assert asyncio.run(main()) < 4
+
+
+def test_threads_grow_to_the_limit_and_no_further() -> None:
+    threads = WorkerThreads(2, grace=0.01)
+    gate = threading.Event()
+
+    async def main() -> list[bool]:
+        waits = [threads.submit(gate.wait, 10) for _ in range(2)]
+        last = threads.submit(gate.set)  # runs only once a third thread could start
+        await asyncio.sleep(0.2)
+        assert threads.threads == 2
+        assert not last.done()
+        gate.set()
+        await last
+        return [await w for w in waits]
+
+    assert asyncio.run(main()) == [True, True]
+
+
+def test_run_on_loop_is_for_worker_threads_only() -> None:
+    async def answer() -> int:
+        return 42
+
+    assert not in_worker_thread()
+    with pytest.raises(RuntimeError, match="worker thread"):
+        run_on_loop(answer())
+
+    async def main() -> int:
+        return int(await WorkerThreads(1).run(lambda: run_on_loop(answer())))
+
+    assert asyncio.run(main()) == 42
+
+
+def test_max_threads_is_a_setting(tmp_path: Path) -> None:
+    assert load_settings(tmp_path, environ={}).max_threads == 40
+    (tmp_path / "kite.toml").write_text("max_threads = 8\n")
+    assert load_settings(tmp_path, environ={}).max_threads == 8
+    assert load_settings(tmp_path, environ={"KITE_MAX_THREADS": "3"}).max_threads == 3
+    (tmp_path / "kite.toml").write_text("max_threads = 0\n")
+    with pytest.raises(KiteError, match="max_threads"):
+        load_settings(tmp_path, environ={})
+
+
+def test_kite_start_freezes_what_start_up_made(serve_app: ServeApp) -> None:
+    # Out of the collector's sight, a full collection does not walk the app's modules and
+    # templates while requests wait (docs/architecture.md, "Calm tails").
+    server = serve_app(APPS / "plain_threads")
+    assert server.client.get("/gc").json()["frozen"] > 10_000
+
+
+def test_kite_dev_does_not_freeze(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "plain_threads", dev=True)
+    assert server.client.get("/gc").json()["frozen"] == 0
+
+
+def test_a_loop_that_closes_while_jobs_wait_leaves_the_next_loop_watched() -> None:
+    threads = WorkerThreads(3, grace=0.01)
+    gate = threading.Event()
+
+    async def first() -> None:
+        threads.submit(gate.wait, 10)  # holds the only thread
+        threads.submit(lambda: None)  # waits; the loop closes before anyone watches
+
+    async def opened() -> None:
+        # Runs only if a thread is added for it while the first loop's job still blocks.
+        await asyncio.wait_for(threads.run(gate.set), 5)
+
+    asyncio.run(first())
+    asyncio.run(opened())
+    assert gate.is_set()
