@@ -18,6 +18,8 @@ import warnings
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
+from kite._current import event_var
+
 __all__ = [
     "ActionFailure",
     "HttpError",
@@ -241,9 +243,7 @@ def _external_allowed(origin: str, external: bool | Iterable[str]) -> bool:
 
 
 def _current_origin() -> str | None:
-    from kite.server.event import current_event
-
-    event = current_event()
+    event = event_var.get()
     if event is None:
         return None
     return f"{event.url.scheme}://{event.url.netloc}".lower()

@@ -190,7 +190,7 @@ def test_t18_request_headers(js_page: Page, app: Server) -> None:
     assert headers["accept"] == "application/json"
     assert headers["x-sveltekit-action"] == "true"
     assert headers["x-kite"] == "1"
-    assert token and headers["x-kite-render"] == token
+    assert token and headers["x-kite-token"] == token
     assert sent.value.post_data == "action=trap&reset=trap&username=foo"
     expect(js_page.locator("pre.formdata1")).to_have_text('{"result":"foo"}')
     expect(js_page.locator("pre.formdata2")).to_have_text('{"result":"foo"}')

@@ -296,7 +296,7 @@ def reuses_sealed_data(client: httpx.Client, token: str, marker: str) -> bool:
         headers={
             "Accept": "application/json",
             "x-sveltekit-action": "true",
-            "x-kite-render": token,
+            "x-kite-token": token,
         },
     )
     result: dict[str, Any] = response.json()

@@ -11,7 +11,7 @@ import pytest
 from support import APPS
 from support.servers import ServeApp, Server
 
-from kite.server.rerender import RENDER_HEADER
+from kite.sansio.classify import TOKEN_HEADER
 
 APP = APPS / "flash"
 
@@ -91,7 +91,7 @@ def test_loads_endpoints_and_hooks_flash_too(app: Server) -> None:
 def test_an_enhanced_result_carries_the_flash_in_its_page(app: Server) -> None:
     with browser(app) as client:
         headers = {"x-sveltekit-action": "true", "accept": "application/json"}
-        response = post(client, "/?/save", **headers, **{RENDER_HEADER: "1"})
+        response = post(client, "/?/save", **headers, **{TOKEN_HEADER: "1"})
         assert response.status_code == 200
         assert shown(response.json()["kite"]["document"]) == ["success: Saved."]
         assert shown(client.get("/")) == []

@@ -15,7 +15,7 @@ from support.servers import ServeApp, Server
 
 from kite.config import load_settings
 from kite.exceptions import KiteError
-from kite.server.rerender import RENDER_HEADER
+from kite.sansio.classify import TOKEN_HEADER
 
 APP = APPS / "prg"
 
@@ -126,7 +126,7 @@ def test_redirects_opt_outs_and_enhanced_submissions_are_unchanged(app: Server) 
             headers={
                 "accept": "application/json",
                 "x-sveltekit-action": "true",
-                RENDER_HEADER: "1",
+                TOKEN_HEADER: "1",
             },
         )
         assert enhanced.status_code == 200

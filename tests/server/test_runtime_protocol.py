@@ -80,7 +80,7 @@ def enhanced(app: Server, path: str, token: str = "1", **data: str) -> dict[str,
             "origin": app.url,
             "accept": "application/json",
             "x-sveltekit-action": "true",
-            "x-kite-render": token,
+            "x-kite-token": token,
         },
     )
     body: dict[str, Any] = response.json()

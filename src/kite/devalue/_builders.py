@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from ._binary import TYPED_ARRAY_KINDS, DataView, TypedArray, b64decode
 from ._collections import Map, Set
@@ -28,12 +28,28 @@ from ._types import (
     URLSearchParams,
 )
 
-if TYPE_CHECKING:
-    from ._parse import Unflattener
+
+class Unflattener(Protocol):
+    """What a builder uses of `_parse.Unflattener`, which calls the builders: described
+    here rather than imported, so that the two modules do not import each other."""
+
+    values: list[Any]
+    size: int
+
+    def open(self, frame: list[Any], levels: int) -> Any: ...
+
+    def defer(
+        self, index: int, refs: list[Any], build: Callable[[list[Any]], Any], levels: int
+    ) -> Any: ...
+
+    def run_pairs(self, frame: list[Any], levels: int) -> bool: ...
+
+    def run_set(self, frame: list[Any], levels: int) -> bool: ...
+
 
 __all__ = ["Builder", "builder_for"]
 
-Builder = Callable[["Unflattener", int, list[Any], int], Any]
+Builder = Callable[[Unflattener, int, list[Any], int], Any]
 
 _BIGINT: Final = re.compile(r"-?[0-9]+\Z")
 

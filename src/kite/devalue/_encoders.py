@@ -11,11 +11,12 @@ import array
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from ._binary import ArrayBuffer, DataView, TypedArray, b64encode, typed_array_from_buffer
 from ._collections import Map, Set, normalize_key
 from ._dates import iso_from_ms, ms_from_date, ms_from_datetime
+from ._errors import DevalueError
 from ._frames import LIST, SET
 from ._text import MAX_SAFE_INTEGER, format_int
 from ._types import (
@@ -30,12 +31,29 @@ from ._types import (
     URLSearchParams,
 )
 
-if TYPE_CHECKING:
-    from ._stringify import Flattener
+
+class Flattener(Protocol):
+    """What an encoder uses of `_stringify.Flattener`, which calls the encoders: described
+    here rather than imported, so that the two modules do not import each other."""
+
+    keep: list[object]
+
+    def fail(self, message: str, value: object, *, own: bool = False) -> DevalueError: ...
+
+    def number_slot(self, value: float, index: int) -> Any: ...
+
+    def push(self, frame: list[Any]) -> None: ...
+
+    def push_dict(self, value: dict[Any, Any], index: int, *, null: bool = False) -> None: ...
+
+    def push_entries(self, entries: list[tuple[Any, Any]], index: int, value: object) -> None: ...
+
+    def visit(self, value: object) -> int: ...
+
 
 __all__ = ["ENCODERS", "NAIVE_DATETIME", "PUSHED", "SYMBOL", "Encoder"]
 
-Encoder = Callable[["Flattener", Any, int], Any]
+Encoder = Callable[[Flattener, Any, int], Any]
 
 PUSHED: Final = object()
 """Returned by an encoder that pushed a frame instead of producing the slot."""

@@ -20,8 +20,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from kite._current import event_var
 from kite.exceptions import ActionFailure, HttpError
-from kite.forms.decode import DEFAULT_MAX_DEPTH, DEFAULT_MAX_INDEX, Decoded, decode
+from kite.forms.decode import (
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_INDEX,
+    Decoded,
+    FormShapeError,
+    decode,
+)
 from kite.forms.messages import default_message, message_template
 from kite.forms.names import parse_name
 from kite.forms.schema import Field, fields_of, resolve
@@ -173,10 +180,8 @@ def fail_form(
     Keys are field names as in the form (`address.city`), or `"_form"` for the whole form;
     the submitted values go back as for any invalid form.
     """
-    from kite.server.event import current_event
-
     model = form if isinstance(form, type) else type(form)
-    event = current_event()
+    event = event_var.get()
     form_data = event.request.parsed_form if event is not None else None
     context = getattr(event, "_forms", NO_FORMS) if event is not None else NO_FORMS
     state = form_state(model, form_data, context.form_id(model, form_data), errors)
@@ -297,8 +302,6 @@ def validate_read_form(
     """The part of `read_form` that needs no `await`: the instance, or what wording the
     errors needs. A plain `def` action calls it in its worker thread, without a round trip
     to the event loop for a valid form."""
-    from kite.forms.decode import FormShapeError
-
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(
             f"event.form() takes a pydantic model class, got {model!r} — "

@@ -136,7 +136,7 @@ function busy(form, change) {
 
 /**
  * POSTs the form as SvelteKit's enhance does, asking for the page in the same response
- * (x-kite-render, on this origin only); null when aborted. What is sent along is kept with the result, so that
+ * (x-kite-token, on this origin only); null when aborted. What is sent along is kept with the result, so that
  * update() and applyAction() can tell whether the page came back as they need it.
  */
 async function send(action, formData, enctype, signal, form) {
@@ -146,7 +146,7 @@ async function send(action, formData, enctype, signal, form) {
   // Another origin (a submit function may post elsewhere) gets neither the page's token nor
   // a header that would make its server answer a CORS preflight first.
   if (isSameOrigin(action, location.href)) {
-    headers['x-kite-render'] = token && token.length <= MAX_HEADER_TOKEN ? token : '1';
+    headers['x-kite-token'] = token && token.length <= MAX_HEADER_TOKEN ? token : '1';
   }
   if (!multipart) {
     // text/plain still gets a urlencoded body, as in SvelteKit.

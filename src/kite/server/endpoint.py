@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from kite.exceptions import Redirect
-from kite.sansio.negotiation import negotiate
+from kite.server.answer import endpoint_error
 from kite.server.calling import call_user
-from kite.server.errors import public_error
 from kite.server.event import RequestEvent
 from kite.server.modules import EndpointModule
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
 __all__ = ["call_endpoint"]
 
 
-async def call_endpoint(app: Kite, event: RequestEvent, endpoint: EndpointModule) -> Response:
+async def call_endpoint(
+    app: Site, event: RequestEvent, endpoint: EndpointModule, *, as_json: bool
+) -> Response:
+    """Call the handler of the request's method; `as_json` (the caller prefers JSON to
+    HTML) answers an error as JSON rather than with the error page."""
     method = event.request.method
     handler = endpoint.handlers.get(method)
     if handler is None and method == "HEAD":
@@ -38,22 +41,11 @@ async def call_endpoint(app: Kite, event: RequestEvent, endpoint: EndpointModule
     except Redirect:
         raise
     except Exception as exc:
-        return await _endpoint_error(app, event, exc)
+        return await endpoint_error(app, event, exc, as_json=as_json)
     if not isinstance(response, Response):
         error = TypeError(
             f"{method} in {endpoint.path} returned {type(response).__name__}, not a response: "
             "return kite.json(data), kite.text(body) or a starlette Response"
         )
-        return await _endpoint_error(app, event, error)
+        return await endpoint_error(app, event, error, as_json=as_json)
     return response
-
-
-async def _endpoint_error(app: Kite, event: RequestEvent, exc: Exception) -> Response:
-    """API clients get the error as JSON; browsers get the error page."""
-    accept = event.request.headers.get("accept") or "text/html"
-    if negotiate(accept, ["application/json", "text/html"]) == "application/json":
-        error = await public_error(app, exc, event)
-        return JSONResponse(error.body, status_code=error.status, headers=error.headers)
-    from kite.server.page import render_error
-
-    return await render_error(app, event, None, exc)

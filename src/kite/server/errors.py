@@ -11,8 +11,8 @@ from kite.exceptions import HttpError, RequestError
 from kite.server.calling import call_user
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
     from kite.server.event import RequestEvent
+    from kite.server.site import Site
 
 __all__ = ["PublicError", "public_error"]
 
@@ -27,7 +27,7 @@ class PublicError:
     headers: dict[str, str] | None = None
 
 
-async def public_error(app: Kite, exc: BaseException, event: RequestEvent | None) -> PublicError:
+async def public_error(app: Site, exc: BaseException, event: RequestEvent | None) -> PublicError:
     """The status and body a client sees for `exc`.
 
     `error(...)` bodies go out as given. Everything else goes through `handle_error` from
@@ -59,7 +59,7 @@ async def public_error(app: Kite, exc: BaseException, event: RequestEvent | None
 
 
 async def _from_hook(
-    app: Kite, exc: BaseException, event: RequestEvent | None, status: int, message: str
+    app: Site, exc: BaseException, event: RequestEvent | None, status: int, message: str
 ) -> dict[str, Any]:
     hook = app.hooks.handle_error
     if hook is None or event is None:

@@ -13,6 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from starlette.datastructures import URL as StarletteURL
 from starlette.datastructures import FormData, QueryParams
 
+from kite._current import event_var
+from kite.forms.state import (
+    FormContext,
+    InvalidForm,
+    read_form,
+    validate_read_form,
+    word_errors,
+)
 from kite.server.body import KiteRequest
 from kite.server.calling import in_worker_thread, run_on_loop
 from kite.server.cookies import Cookies
@@ -21,23 +29,19 @@ from kite.server.flash import add_flash
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from kite.forms.state import FormContext
-
     Model = TypeVar("Model", bound=BaseModel)
 
 __all__ = [
     "URL",
     "Locals",
     "RequestEvent",
-    "Route",
+    "RouteId",
     "current_event",
     "get_request_event",
     "route_of",
 ]
 
-_current: contextvars.ContextVar[RequestEvent | None] = contextvars.ContextVar(
-    "kite_request_event", default=None
-)
+_current: contextvars.ContextVar[RequestEvent | None] = event_var
 
 
 class URL(StarletteURL):
@@ -68,13 +72,16 @@ class Locals(SimpleNamespace):
 
 
 @dataclass(frozen=True)
-class Route:
+class RouteId:
+    """`event.route`, as SvelteKit's: the matched route's id (None when none matched). The
+    route itself — its folders, modules, templates — is `kite.server.manifest.Route`."""
+
     id: str | None
 
 
 # Frozen, so one instance per route id serves every request (a frozen dataclass is slow to
 # make); bounded, though the ids come from the app's routes.
-route_of = functools.lru_cache(maxsize=1024)(Route)
+route_of = functools.lru_cache(maxsize=1024)(RouteId)
 
 
 class RequestEvent:
@@ -152,8 +159,6 @@ class RequestEvent:
         In a plain `def` action, which runs in a worker thread, it returns the model
         directly. See docs/typed-forms.md.
         """
-        from kite.forms.state import InvalidForm, read_form, validate_read_form, word_errors
-
         form_data = self.request.parsed_form
         if form_data is None or not in_worker_thread():
             return _run_here(read_form(self, model, max_index=max_index, max_depth=max_depth))

@@ -14,16 +14,27 @@ import json
 import logging
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from kite.server.body import KiteRequest
+from kite.server.cookies import Cookies
 from kite.server.sealing import CookieSealer
-
-if TYPE_CHECKING:
-    from kite.server.event import RequestEvent
 
 __all__ = ["COOKIE", "Flash", "FlashView", "add_flash", "finish_flashes"]
 
 logger = logging.getLogger("kite")
+
+
+class RequestEvent(Protocol):
+    """What flash messages need of `kite.server.event.RequestEvent` (which imports this
+    module for `event.flash`): its request and its cookies."""
+
+    @property
+    def request(self) -> KiteRequest: ...
+
+    @property
+    def cookies(self) -> Cookies: ...
+
 
 COOKIE = "kite_flash"
 # Browsers keep cookies of about 4096 bytes: name, value and attributes together.

@@ -27,7 +27,6 @@ from kite.sansio.ratelimit import Rate, parse_rate
 
 if TYPE_CHECKING:
     from kite.server.event import RequestEvent
-    from kite.server.manifest import Route
 
 __all__ = ["ActionLimits", "BodySize", "body_limit_for", "declared_limits", "limits"]
 
@@ -95,19 +94,21 @@ def declared_limits(action: Any) -> ActionLimits | None:
     return found if isinstance(found, ActionLimits) else None
 
 
-def body_limit_for(route: Route, action: Any, app_limit: int | None) -> int | None:
-    """The body limit of one action: its own, else its page's, else the app's."""
+def body_limit_for(action: Any, page_limit: BodySize | None, app_limit: int | None) -> int | None:
+    """The body limit of one action: its own, else its page's (`body_size_limit` in its
+    +page.server.py), else the app's."""
     declared = declared_limits(action)
     if declared is not None and declared.body is not None:
         return declared.body.bytes
-    page = route.page_server
-    if page is not None and page.body_size_limit is not None:
-        return page.body_size_limit.bytes
+    if page_limit is not None:
+        return page_limit.bytes
     return app_limit
 
 
-def apply_body_limit(event: RequestEvent, route: Route, action: Any, app_limit: int | None) -> None:
+def apply_body_limit(
+    event: RequestEvent, action: Any, page_limit: BodySize | None, app_limit: int | None
+) -> None:
     """Put the action's body limit in force before anything reads the body."""
     limited = event.request.body_limit
     if limited is not None:
-        limited.limit = body_limit_for(route, action, app_limit)
+        limited.limit = body_limit_for(action, page_limit, app_limit)

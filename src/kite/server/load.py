@@ -52,7 +52,8 @@ class Settled(Generic[Result]):
         yield  # a generator, as __await__ must return an iterator
 
 
-Outcome = asyncio.Future[Result] | Settled[Result]
+# A load started at once: still running (a Future) or already done (Settled).
+Eventual = asyncio.Future[Result] | Settled[Result]
 
 
 @dataclass
@@ -79,7 +80,7 @@ async def run_loads(
     """Run every node's `load`. A node without one contributes no data; the first nodes'
     data may be `known` already (from a data token), and their loads do not run."""
     result = LoadResult([dict(known[i]) if i < len(known) else {} for i in range(len(nodes))])
-    futures: list[Outcome[dict[str, Any]] | None] = []
+    futures: list[Eventual[dict[str, Any]] | None] = []
     for index, node in enumerate(nodes):
         if node is None or node.load is None or index < len(known):
             futures.append(None)
@@ -116,7 +117,7 @@ async def run_loads(
     return result
 
 
-def start_eagerly(coroutine: Coroutine[Any, Any, Result]) -> Outcome[Result]:
+def start_eagerly(coroutine: Coroutine[Any, Any, Result]) -> Eventual[Result]:
     """Run `coroutine` until it first waits, as a task would, but now and without a task:
     most loads return without ever waiting (data in memory, a cache hit), and a task per
     load costs more than such a load. One that does wait goes on in a task, concurrently
@@ -152,7 +153,7 @@ def _resume(coroutine: Coroutine[Any, Any, Result], awaiting: Any) -> Generator[
 
 
 def _parent_of(
-    result: LoadResult, futures: list[Outcome[dict[str, Any]] | None], index: int
+    result: LoadResult, futures: list[Eventual[dict[str, Any]] | None], index: int
 ) -> Any:
     async def parent() -> dict[str, Any]:
         merged: dict[str, Any] = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kite.exceptions import KiteError
+from kite.sansio.classify import RouteShape
 from kite.sansio.page_options import PageOptions, resolve_options
 from kite.sansio.routing import (
     RouteIdError,
@@ -82,6 +83,15 @@ class Route:
     @property
     def actions(self) -> dict[str, Callable[..., Any]] | None:
         return None if self.page_server is None else self.page_server.actions
+
+    @functools.cached_property
+    def shape(self) -> RouteShape:
+        """What `sansio.classify` needs of this route (read once: the manifest is final)."""
+        endpoint = self.endpoint
+        if endpoint is None:
+            return RouteShape(self.has_page)
+        methods = frozenset(endpoint.handlers)
+        return RouteShape(self.has_page, methods, endpoint.fallback is not None)
 
     @functools.cached_property
     def form_models(self) -> dict[str, Any]:

@@ -8,7 +8,9 @@ import functools
 
 from starlette.responses import Response
 
-__all__ = ["PageResponse", "json_response", "page_response"]
+from kite.exceptions import Redirect
+
+__all__ = ["PageResponse", "json_response", "page_response", "redirect_response"]
 
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
@@ -52,3 +54,8 @@ def _json_headers(version: str) -> RawHeaders:
         (b"content-type", b"application/json"),
         (b"x-sveltekit-version", version.encode("latin-1")),
     )
+
+
+def redirect_response(exc: Redirect) -> Response:
+    """The real 3xx for a redirect: its status, `Location`, and no body."""
+    return Response(status_code=exc.status, headers={"location": exc.location})

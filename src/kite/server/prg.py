@@ -25,9 +25,9 @@ from kite.sansio import action_result
 from kite.server.sealing import CookieSealer
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
     from kite.server.event import RequestEvent
     from kite.server.manifest import Route
+    from kite.server.site import Site
 
 __all__ = ["Carried", "redirect_after_post", "take_result"]
 
@@ -46,7 +46,7 @@ class Carried:
         self.data = data
 
 
-def enabled(app: Kite, route: Route) -> bool:
+def enabled(app: Site, route: Route) -> bool:
     page = route.page_server
     if page is not None and page.post_redirect_get is not None:
         return page.post_redirect_get
@@ -58,7 +58,7 @@ def _cookie_name(location: str) -> str:
 
 
 def redirect_after_post(
-    app: Kite,
+    app: Site,
     event: RequestEvent,
     route: Route,
     sealer: CookieSealer,
@@ -91,7 +91,7 @@ def redirect_after_post(
     return Response(status_code=303, headers={"location": location, "cache-control": "no-store"})
 
 
-def take_result(app: Kite, event: RequestEvent, sealer: CookieSealer) -> Carried | None:
+def take_result(app: Site, event: RequestEvent, sealer: CookieSealer) -> Carried | None:
     """The result waiting for this GET, taken out of its cookie; None when there is none."""
     location = action_result.result_location(event.url.path, event.url.query)
     name = _cookie_name(location)

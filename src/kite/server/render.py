@@ -18,7 +18,7 @@ from markupsafe import Markup
 from kite.exceptions import KiteError
 from kite.forms.markup import bind_forms
 from kite.server.jinja import KiteEnvironment, render_template
-from kite.server.template_check import check_templates
+from kite.server.template_check import check_templates, reaches_marker
 
 __all__ = ["PageState", "Renderer"]
 
@@ -101,6 +101,8 @@ class Renderer:
         }
         # Compiled templates by name, in production (`kite dev` lets Jinja look for changes).
         self._templates: dict[str, jinja2.Template] = {}
+        # Whether a chain of templates can use the runtime (`enhances`), by template names.
+        self._enhances: dict[tuple[str, ...], bool] = {}
         self._shell_path = src / "app.html"
         self._shell = self._read_shell()
         self._shell_mtime = self._mtime()
@@ -138,6 +140,20 @@ class Renderer:
         compiled = check_templates(self.environment, names, WHERE_NAMES_RESOLVE)
         if not self.dev:
             self._templates.update(compiled)
+
+    def enhances(self, names: Sequence[str | None]) -> bool:
+        """Whether these templates (a page or error page inside its layouts), or any they
+        pull in, can use Kite's runtime: `use:enhance`, `data-enhance` or a `/_kite/`
+        import in their source. Only such a page needs its load data sealed in a token
+        (docs/runtime-design.md). Known from the templates when the app starts; `kite dev`
+        asks again on each render, as it reloads templates."""
+        key = tuple(name for name in names if name is not None)
+        found = self._enhances.get(key)
+        if found is None:
+            found = reaches_marker(self.environment, key)
+            if not self.dev:
+                self._enhances[key] = found
+        return found
 
     def render_document(
         self,

@@ -16,9 +16,16 @@ from starlette.types import Receive, Scope, Send
 
 from kite.exceptions import Redirect, RequestError
 from kite.sansio import csrf
-from kite.sansio.negotiation import negotiate
+from kite.sansio.classify import (
+    PAGE_READ,
+    RENDER_HEADER,
+    VALIDATE_HEADER,
+    Classified,
+    classify,
+)
 from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
+from kite.server.answer import error_response
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
 from kite.server.cookies import Cookies
@@ -28,10 +35,12 @@ from kite.server.event import URL, RequestEvent, bind_event, route_of, unbind_ev
 from kite.server.flash import finish_flashes
 from kite.server.manifest import Route
 from kite.server.page import handle_page
+from kite.server.prepared import redirect_response
+from kite.server.results import json_redirect
 from kite.server.security import add_security_headers
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
 __all__ = ["respond"]
 
@@ -41,7 +50,7 @@ logger = logging.getLogger("kite")
 _REQUEST_KEY = "kite.request"
 
 
-async def respond(app: Kite, scope: Scope, receive: Receive, send: Send) -> None:
+async def respond(app: Site, scope: Scope, receive: Receive, send: Send) -> None:
     try:
         response = await _respond(app, scope, receive)
     except RequestError as exc:
@@ -68,7 +77,7 @@ def _own_path(scope: Scope) -> tuple[str, str]:
     return raw, root
 
 
-async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
+async def _respond(app: Site, scope: Scope, receive: Receive) -> Response:
     try:
         raw, root = _own_path(scope)
         path = decode_path(raw)
@@ -125,14 +134,14 @@ async def _respond(app: Kite, scope: Scope, receive: Receive) -> Response:
             route, event.params = matched
             event.route = route_of(route.id)
             event._forms = app.form_contexts.get(route.id)
-        response = await _handle(app, event, route)
+        response = await _handle(app, event, route, _classify(event, route))
         finish_flashes(app.flash_sealer, event)
         return _finish(event, response)
     finally:
         unbind_event(token)
 
 
-def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
+def _make_event(app: Site, scope: Scope, receive: Receive) -> RequestEvent:
     scheme, host, client = _trusted_origin_parts(app, scope)
     if host is None:
         raise RequestError(400, "Bad Request: the Host header is missing or malformed")
@@ -156,7 +165,7 @@ def _make_event(app: Kite, scope: Scope, receive: Receive) -> RequestEvent:
     return RequestEvent(request, url=url, cookies=cookies, client_address=client)
 
 
-def _trusted_origin_parts(app: Kite, scope: Scope) -> tuple[str, str | None, str]:
+def _trusted_origin_parts(app: Site, scope: Scope) -> tuple[str, str | None, str]:
     client = scope.get("client")
     peer = client[0] if client else ""
     scheme = scope.get("scheme", "http")
@@ -237,7 +246,7 @@ def _origin_of(scheme: str, netloc: str) -> str:
     return csrf.origin_of(f"{scheme}://{netloc}")
 
 
-def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
+def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
     settings = app.settings
     request = event.request
     if not settings.csrf_check_origin or request.method in ("GET", "HEAD", "OPTIONS"):
@@ -267,10 +276,29 @@ def _check_csrf(app: Kite, event: RequestEvent) -> Response | None:
     return PlainTextResponse(message + (f"\n\n{explanation}" if app.dev else ""), status_code=403)
 
 
-async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Response:
+def _classify(event: RequestEvent, route: Route | None) -> Classified:
+    """What this request is: decided here once, from its method and headers."""
+    method = event.request.method
+    if route is not None and route.endpoint is None and method in ("GET", "HEAD"):
+        return PAGE_READ
+    headers = event.request.headers
+    return classify(
+        method,
+        route.shape if route is not None else None,
+        accept=headers.get("accept"),
+        content_type=headers.get("content-type"),
+        render_header=RENDER_HEADER in headers,
+        sveltekit_action=headers.get("x-sveltekit-action") == "true",
+        validate_header=headers.get(VALIDATE_HEADER) == "1",
+    )
+
+
+async def _handle(
+    app: Site, event: RequestEvent, route: Route | None, kind: Classified
+) -> Response:
     async def resolve(resolved_event: RequestEvent) -> Response:
         # Added before `handle` sees the response, so that the hook can change or drop them.
-        return _secured(app, resolved_event, await _dispatch(app, resolved_event, route))
+        return _secured(app, resolved_event, await _dispatch(app, resolved_event, route, kind))
 
     hook = app.hooks.handle
     try:
@@ -284,69 +312,36 @@ async def _handle(app: Kite, event: RequestEvent, route: Route | None) -> Respon
             )
         return response
     except Redirect as exc:
-        if route is not None and _is_action_json(event, route):
-            from kite.server.actions import json_redirect
-
+        if kind.kind != "endpoint" and kind.action_json:
             return json_redirect(app, exc)
         return redirect_response(exc)
     except Exception as exc:
-        from kite.server.page import render_error
+        error = await error_response(app, event, route, exc, as_json=kind.action_json)
+        return _secured(app, event, error)
 
-        return _secured(app, event, await render_error(app, event, route, exc))
 
-
-async def _dispatch(app: Kite, event: RequestEvent, route: Route | None) -> Response:
+async def _dispatch(
+    app: Site, event: RequestEvent, route: Route | None, kind: Classified
+) -> Response:
     if route is None:
         raise RequestError(404, f"Not found: {event.url.path}")
-    method = event.request.method
-    if route.endpoint is not None and (not route.has_page or not _page_wins(event, route)):
-        response = await call_endpoint(app, event, route.endpoint)
+    if kind.kind == "endpoint":
+        assert route.endpoint is not None  # classify() said so
+        response = await call_endpoint(app, event, route.endpoint, as_json=kind.api_json)
     else:
-        response = await handle_page(app, event, route)
-    if route.endpoint is not None and route.has_page and method in ("GET", "HEAD"):
+        response = await handle_page(app, event, route, kind)
+    if route.endpoint is not None and route.has_page and event.request.method in ("GET", "HEAD"):
         vary = response.headers.get("vary", "")
         if "accept" not in vary.lower() and vary != "*":
             response.headers["vary"] = f"{vary}, Accept" if vary else "Accept"
     return response
 
 
-def _page_wins(event: RequestEvent, route: Route) -> bool:
-    """Beside a +server.py, browsers' navigations and form posts go to the page."""
-    request = event.request
-    method = request.method
-    if method not in ("GET", "HEAD", "POST"):
-        return False
-    if method == "POST" and request.headers.get("x-sveltekit-action") == "true":
-        return True
-    if negotiate(request.headers.get("accept"), ["*/*", "text/html"]) == "text/html":
-        return True
-    endpoint = route.endpoint
-    assert endpoint is not None  # the caller checked
-    if endpoint.fallback is not None:
-        return False
-    if method == "HEAD":
-        return not ({"HEAD", "GET"} & endpoint.handlers.keys())
-    return method not in endpoint.handlers
-
-
-def _is_action_json(event: RequestEvent, route: Route) -> bool:
-    from kite.server.actions import is_action_json
-
-    if route.endpoint is not None and not _page_wins(event, route):
-        return False
-    return is_action_json(event, route)
-
-
-def _secured(app: Kite, event: RequestEvent, response: Response) -> Response:
+def _secured(app: Site, event: RequestEvent, response: Response) -> Response:
     headers = app.settings.security_raw_headers
     if app.settings.csp is not None:
         apply_csp(response, app.settings.csp, event.request.scope, kept=event.response_headers)
     return add_security_headers(response, headers, kept=event.response_headers)
-
-
-def redirect_response(exc: Redirect) -> Response:
-    """The real 3xx for a redirect: its status, `Location`, and no body."""
-    return Response(status_code=exc.status, headers={"location": exc.location})
 
 
 def _finish(event: RequestEvent, response: Response) -> Response:

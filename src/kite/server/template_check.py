@@ -20,7 +20,14 @@ from jinja2 import nodes
 
 from kite.exceptions import KiteError
 
-__all__ = ["Reference", "TemplateFacts", "check_templates", "template_facts"]
+__all__ = [
+    "MARKERS",
+    "Reference",
+    "TemplateFacts",
+    "check_templates",
+    "reaches_marker",
+    "template_facts",
+]
 
 _TAGS: dict[type[nodes.Node], str] = {
     nodes.Extends: "extends",
@@ -48,10 +55,23 @@ class TemplateFacts:
 
     references: list[Reference]
     exports: frozenset[str] | None
+    # Whether its text (or a string in it) holds one of `MARKERS`: the page can use Kite's
+    # runtime, so its load data is sealed for it (docs/runtime-design.md).
+    has_marker: bool = False
+
+
+# What in a template means the page can use Kite's runtime.
+MARKERS = ("data-enhance", "use:enhance", "/_kite/")
 
 
 def template_facts(template: nodes.Template) -> TemplateFacts:
-    return TemplateFacts(find_references(template), find_exports(template))
+    return TemplateFacts(find_references(template), find_exports(template), _has_marker(template))
+
+
+def _has_marker(template: nodes.Template) -> bool:
+    texts = [node.data for node in template.find_all(nodes.TemplateData)]
+    texts += [node.value for node in template.find_all(nodes.Const) if isinstance(node.value, str)]
+    return any(marker in text for text in texts for marker in MARKERS)
 
 
 def find_references(template: nodes.Template) -> list[Reference]:
@@ -150,6 +170,35 @@ def check_templates(
             root = file if via is None else via.root
             pending.append((target, _Via(file, reference, root)))
     return {name: compiled[name] for name in roots}
+
+
+def reaches_marker(environment: jinja2.Environment, roots: Sequence[str]) -> bool:
+    """Whether `roots`, or any template they pull in, holds one of `MARKERS` in its text (a
+    name that does not exist is skipped: `check_templates` reported it at start-up)."""
+    seen: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            template = environment.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        facts = _facts(environment, template)
+        if facts.has_marker:
+            return True
+        for reference in facts.references:
+            for written in reference.names:
+                target = environment.join_path(written, name)
+                try:
+                    environment.get_template(target)
+                except jinja2.TemplateNotFound:
+                    continue
+                pending.append(target)
+                break
+    return False
 
 
 def _compile(environment: jinja2.Environment, name: str, via: _Via | None) -> jinja2.Template:

@@ -36,26 +36,22 @@ from kite.server.manifest import Route
 from kite.server.ratelimit import RateLimited
 
 if TYPE_CHECKING:
-    from kite.server.app import Kite
+    from kite.server.site import Site
 
-__all__ = ["VALIDATE_HEADER", "handle_validate", "is_validate_request"]
+__all__ = ["handle_validate"]
 
-VALIDATE_HEADER = "x-kite-validate"
 # Files are never sent to be validated (the runtime leaves them out), and text/plain
 # carries no fields: only the two encodings a form's fields arrive in.
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def is_validate_request(event: RequestEvent) -> bool:
-    return event.request.headers.get(VALIDATE_HEADER) == "1"
-
-
-async def handle_validate(app: Kite, event: RequestEvent, route: Route) -> Response:
+async def handle_validate(app: Site, event: RequestEvent, route: Route) -> Response:
     """Answer a validation request: 200 `{"errors": {...}}` (empty when valid), 429 when
     over the action's rate. Other refusals (404, 413, 415) are raised as the request's
     errors."""
     name, action = _action(event, route)
-    apply_body_limit(event, route, action, app.settings.body_size_limit)
+    page_limit = route.page_server.body_size_limit if route.page_server else None
+    apply_body_limit(event, action, page_limit, app.settings.body_size_limit)
     await event.request.form()
     try:
         await app.rate_limiter.check(event, route, declared_limits(action))
@@ -83,7 +79,7 @@ def _action(event: RequestEvent, route: Route) -> tuple[str, Any]:
     return name, action
 
 
-async def _validate(app: Kite, event: RequestEvent, route: Route, name: str) -> dict[str, str]:
+async def _validate(app: Site, event: RequestEvent, route: Route, name: str) -> dict[str, str]:
     assert route.page_server is not None  # _action found an action
     validator = route.page_server.validators.get(name) or _typed_form(event)
     if validator is None:
