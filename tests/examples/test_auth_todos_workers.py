@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from auth_todos_helpers import APP, html_client, png, signed_in, sqlite_env
+from auth_todos_helpers import APP, html_client, png, signed_in, sqlite_env, submit
 from support.postgres import PostgresCluster, pg_rows
 from support.servers import ServeApp, Server
 
@@ -146,20 +146,20 @@ def test_postgres_actions_search_avatars_and_expiry(pg_app: Server, postgres_url
     the UNIQUE constraints, expiry."""
     with signed_in(pg_app.url) as (client, email):
         for text in ("Buy milk", "100% juice"):
-            assert client.post("/todos?/create", data={"text": text}).status_code == 200
-        duplicate = client.post("/todos?/create", data={"text": "buy MILK"})
+            assert submit(client, "/todos?/create", {"text": text}).status_code == 200
+        duplicate = submit(client, "/todos?/create", {"text": "buy MILK"})
         assert duplicate.status_code == 400
         assert "That is already on your list." in duplicate.text
         [(milk_id,)] = pg_rows(postgres_url, "SELECT id FROM todos WHERE text = 'Buy milk'")
 
-        response = client.post("/todos?/toggle", data={"id": str(milk_id), "done": "true"})
+        response = submit(client, "/todos?/toggle", {"id": str(milk_id), "done": "true"})
         assert 'aria-pressed="true"' in response.text
         assert pg_rows(postgres_url, "SELECT done FROM todos WHERE id = %s", milk_id) == [(True,)]
         page = client.get("/todos", params={"q": "%"}).text
         assert re.findall(r'<span class="text">([^<]*)</span>', page) == ["100% juice"]
-        response = client.post("/todos?/edit", data={"id": str(milk_id), "text": "100% JUICE"})
+        response = submit(client, "/todos?/edit", {"id": str(milk_id), "text": "100% JUICE"})
         assert response.status_code == 400
-        assert client.post("/todos?/delete", data={"id": str(milk_id)}).status_code == 200
+        assert submit(client, "/todos?/delete", {"id": str(milk_id)}).status_code == 200
 
         picture = png(3, 3)
         response = client.post(

@@ -1,5 +1,5 @@
-"""The rules of examples/sverdle (src/routes/sverdle/game.py) as tables: scoring, typing, entering, the
-keyboard's colours and the cookie. Loaded from its file under a name of its own, so that it
+"""The rules of examples/sverdle (src/routes/sverdle/game.py) as tables: scoring, typing,
+entering, the keyboard's colours and the cookie. Loaded from its file under a name of its own, so that it
 cannot meet another example's `lib` package."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from sverdle_helpers import APP
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sverdle_game", APP / "src/routes/sverdle/game.py")
+    path = APP / "src" / "routes" / "sverdle" / "game.py"
+    spec = importlib.util.spec_from_file_location("sverdle_game", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name
