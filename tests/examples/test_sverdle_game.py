@@ -1,6 +1,6 @@
 """The rules of examples/sverdle (src/routes/sverdle/game.py) as tables: scoring, typing,
-entering, the keyboard's colours and the cookie. Loaded from its file under a name of its own, so that it
-cannot meet another example's `lib` package."""
+entering, the keyboard's colours and the cookie. Loaded from its file under a name of its
+own, so that it cannot meet another example's module of the same name."""
 
 from __future__ import annotations
 
