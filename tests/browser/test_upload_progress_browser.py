@@ -5,6 +5,8 @@ throttled upload, against tests/apps/live_validation's /upload page: the
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,32 @@ def throttle(page: Page, bytes_per_second: int) -> None:
             "uploadThroughput": bytes_per_second,
         },
     )
+
+
+def spool_files(pid: int, spool_dir: Path) -> dict[str, int]:
+    """The files under `spool_dir` that process `pid` or a process it started holds open,
+    by /proc fd path, with their sizes now. Python's temporary files on Linux are unnamed
+    (O_TMPFILE), so /proc shows them as `<dir>/#<inode> (deleted)`; their size is read
+    through the fd itself."""
+    found: dict[str, int] = {}
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        proc = Path("/proc") / str(current)
+        try:
+            for task in (proc / "task").iterdir():
+                pids += [int(child) for child in (task / "children").read_text().split()]
+            fds = list((proc / "fd").iterdir())
+        except FileNotFoundError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd)
+                if target.startswith(f"{spool_dir}/"):
+                    found[str(fd)] = os.stat(fd).st_size
+            except FileNotFoundError:
+                continue  # closed meanwhile
+    return found
 
 
 def counts(app: Server) -> dict[str, int]:
@@ -104,3 +132,39 @@ def test_cancel_aborts_the_upload_and_the_action_never_runs(
     assert counts(app)["action"] == 1
     # A cancelled upload is no error of the app's.
     assert "Unexpected error" not in app.log()
+
+
+def test_cancel_closes_the_spooled_file_on_the_server(
+    js_page: Page, serve_app: ServeApp, big_file: Path, tmp_path: Path
+) -> None:
+    # The server's own temporary directory: whatever it holds open there is its spooling.
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    app = serve_app(APP, env={"TMPDIR": str(spool_dir)})
+    pid = app.process.pid
+    assert spool_files(pid, spool_dir) == {}
+    open_page(js_page, app.url + "/upload")
+    throttle(js_page, 5 * 1024 * 1024)
+    js_page.set_input_files("#file", big_file)
+    js_page.get_by_role("button", name="Upload", exact=True).click()
+    # Starlette spools a part in memory up to 1 MB, then rolls it to an unnamed file on
+    # disk: wait until that file holds over 2 MB, and see it grow.
+    sizes: list[int] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (len(sizes) < 2 or sizes[-1] <= sizes[0]):
+        held = spool_files(pid, spool_dir)
+        if held and max(held.values()) >= 2 * 1024 * 1024:
+            sizes.append(max(held.values()))
+        time.sleep(0.2)
+    assert len(sizes) >= 2 and sizes[-1] > sizes[0], (sizes, app.log_tail())
+    assert sizes[-1] < SIZE
+    js_page.get_by_role("button", name="Cancel").click()
+    expect(js_page.locator("form#upload")).not_to_have_attribute("aria-busy", "true")
+    # The server closes the spooled file once it sees the client go (the fd is gone, so the
+    # disk space of the unnamed file is released): a bounded wait, not a timing assertion.
+    deadline = time.monotonic() + 10
+    while (held := spool_files(pid, spool_dir)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held == {}, (held, app.log_tail())
+    assert list(spool_dir.iterdir()) == []
+    assert counts(app)["action"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import traceback
 from collections.abc import AsyncGenerator, Coroutine, Generator
 from types import TracebackType
 from typing import Any, cast
@@ -199,9 +200,12 @@ class KiteRequest(Request):
             )
         except MultiPartException as exc:
             raise RequestError(400, f"Malformed form data: {exc.message}") from None
-        except ClientDisconnect:
+        except ClientDisconnect as exc:
             # A cancelled upload (docs/enhanced-forms.md): the client's doing, not the app's
-            # error. `from None` lets go of the parser, and with it the partly spooled files.
+            # error. Recent Starlette closes the partly spooled files itself; older releases
+            # did so on a parse error only. Clearing the frames drops the parser's last
+            # references to them now, even while something (a log handler) keeps `exc`.
+            traceback.clear_frames(exc.__traceback__)
             raise RequestError(
                 400, "The client closed the connection before its form was sent"
             ) from None
