@@ -23,7 +23,15 @@ from typing import Any
 
 import httpx
 import pytest
-from examples.auth_todos_helpers import APP, PASSWORD, html_client, signed_in, unique_email
+from examples.auth_todos_helpers import (
+    APP,
+    PASSWORD,
+    html_client,
+    log_in,
+    register,
+    signed_in,
+    unique_email,
+)
 from playwright.sync_api import Page, expect
 from support.postgres import PostgresCluster, pg_rows
 from support.servers import Server, free_port, kite_command, start_server
@@ -167,11 +175,12 @@ def test_csrf_with_forwarded_headers(deployment: Deployment) -> None:
     url = deployment.url
     email = unique_email()
     with html_client(url) as client:
-        registered = client.post("/login?/register", data={"email": email, "password": PASSWORD})
+        registered = register(client, email)
         assert registered.status_code == 200, registered.text
-        response = client.post("/login?/login", data={"email": email, "password": PASSWORD})
-        # The browser's Origin, through nginx: accepted.
+        response = log_in(client, email)
+        # The browser's Origin, through nginx: accepted (and redirected back to the page).
         assert response.status_code == 200
+        assert response.history, "no post/redirect/get"
         assert f"Signed in as <strong>{email}</strong>" in response.text
     foreign = httpx.post(
         url + "/login?/login",

@@ -40,20 +40,40 @@ def html_client(url: str) -> httpx.Client:
 
 
 def register(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
-    return client.post("/login?/register", data={"email": email, "password": password})
+    """Registering without JavaScript: the page the browser shows after the 303 (the POST's
+    own answer, with the session's Set-Cookie, is `response.history[0]`)."""
+    return submit(client, "/login?/register", {"email": email, "password": password})
 
 
 def log_in(
     client: httpx.Client, email: str, password: str = PASSWORD, query: str = ""
 ) -> httpx.Response:
-    return client.post(f"/login?/login{query}", data={"email": email, "password": password})
+    """Logging in without JavaScript, as `register`: the page shown after the 303."""
+    return submit(client, f"/login?/login{query}", {"email": email, "password": password})
 
 
 def post_button(client: httpx.Client, url: str) -> httpx.Response:
-    """What a browser sends for a form whose only field is its button: an empty body."""
-    return client.post(
+    """What a browser sends for a form whose only field is its button: an empty body; then,
+    as `submit`, the page its 303 leads back to."""
+    response = client.post(
         url, content=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
+    return follow_back(client, url, response)
+
+
+def set_cookies(response: httpx.Response) -> list[str]:
+    """Every Set-Cookie the browser received on the way to this page: on the POST's 303
+    (where the action's cookies arrive) and on the page itself."""
+    return [
+        header
+        for step in [*response.history, response]
+        for header in step.headers.get_list("set-cookie")
+    ]
+
+
+def session_cookies(response: httpx.Response) -> list[str]:
+    """The Set-Cookie headers of the session cookie among `set_cookies(response)`."""
+    return [header for header in set_cookies(response) if header.startswith("sessionid=")]
 
 
 @contextlib.contextmanager
@@ -63,6 +83,7 @@ def signed_in(url: str, name: str = "user") -> Iterator[tuple[httpx.Client, str]
         email = unique_email(name)
         response = register(client, email)
         assert response.status_code == 200, response.text
+        assert response.history, "no post/redirect/get"
         assert "sessionid" in client.cookies
         yield client, email
 
@@ -103,10 +124,19 @@ def sign_in_browser(page: Page, url: str) -> str:
 
 def submit(client: httpx.Client, url: str, data: dict[str, str], **kwargs: Any) -> httpx.Response:
     """A form posted the way a browser without JavaScript does, to a page that answers with
-    post/redirect/get (the todos page): the POST, then the GET its 303 leads back to — the
-    page the browser shows. Any other answer (an error, JSON) is returned as it is."""
-    response = client.post(url, data=data, **kwargs)
+    post/redirect/get (every page of the demo): the POST, then the GET its 303 leads back
+    to — the page the browser shows, with the POST's answer in `history`, as httpx reports a
+    followed redirect. Any other answer (an error, JSON, a redirect elsewhere) is returned as
+    it is."""
+    return follow_back(client, url, client.post(url, data=data, **kwargs))
+
+
+def follow_back(client: httpx.Client, url: str, response: httpx.Response) -> httpx.Response:
+    """The page a 303 from the POST to `url` leads back to (post/redirect/get), with the
+    POST's answer in `history`; any other answer as it is."""
     location = response.headers.get("location", "")
     if response.status_code == 303 and location.split("?")[0] == url.split("?")[0]:
-        return client.get(location)
+        page = client.get(location)
+        page.history = [response]
+        return page
     return response

@@ -42,6 +42,12 @@ def test_register_add_a_todo_tick_it_and_log_out(page: Page, app: Server) -> Non
     page.get_by_role("button", name="Register").click()
     expect(page.locator(".signed-in")).to_contain_text(f"Signed in as {email}")
     expect(page.get_by_role("status")).to_contain_text("Welcome! Your account is ready.")
+    # Without JavaScript the POST was answered with a 303 back to the page (post/redirect/
+    # get): its URL has no action key, and a reload neither posts again nor shows it again.
+    expect(page).to_have_url(app.url + "/login")
+    page.reload()
+    expect(page.locator(".signed-in")).to_contain_text(f"Signed in as {email}")
+    expect(page.get_by_text("Welcome! Your account is ready.")).to_have_count(0)
 
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Todos", exact=True
@@ -75,6 +81,9 @@ def test_register_add_a_todo_tick_it_and_log_out(page: Page, app: Server) -> Non
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("status")).to_have_text("You have been logged out.")
     expect(page.locator(".signed-in")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_text("You have been logged out.")).to_have_count(0)
+    expect(page.locator(".signed-in")).to_have_count(0)
     page.goto(app.url + "/todos")
     expect(page).to_have_url(app.url + "/login?redirectTo=/todos")
 
@@ -96,8 +105,14 @@ def test_wrong_password_is_shown_beside_the_field(page: Page, page_js: bool, app
     expect(page.get_by_label("Email")).to_have_value(email)
     if not page_js:
         expect(password).to_have_value("")  # the server never sends the password back
+        # The failure came back through a 303 to the page; a reload shows the form anew.
+        expect(page).to_have_url(app.url + "/login")
+        page.reload()
+        expect(page.locator("#password-error")).to_have_count(0)
+        expect(page.get_by_label("Email")).to_have_value("")
     expect(page.locator(".signed-in")).to_have_count(0)
 
+    page.get_by_label("Email").fill(email)
     password.fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator(".signed-in")).to_contain_text(f"Signed in as {email}")

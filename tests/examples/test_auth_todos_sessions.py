@@ -21,7 +21,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from auth_todos_helpers import APP, html_client, log_in, register, sqlite_env, unique_email
+from auth_todos_helpers import (
+    APP,
+    html_client,
+    log_in,
+    post_button,
+    register,
+    session_cookies,
+    sqlite_env,
+    unique_email,
+)
 from support.servers import ServeApp, Server
 
 COOKIE = "sessionid"
@@ -93,7 +102,9 @@ def sha256(token: str) -> str:
 
 
 def session_cookie_header(response: httpx.Response) -> str:
-    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(COOKIE + "=")]
+    """The session's Set-Cookie, from the response or, after post/redirect/get, the POST's
+    303 before it (`history`): exactly one."""
+    headers = session_cookies(response)
     assert len(headers) == 1, headers
     return headers[0]
 
@@ -176,13 +187,11 @@ def test_a_login_elsewhere_keeps_other_sessions(app: Server) -> None:
 def test_logout_ends_the_session_on_the_server(app: Server, db: sqlite3.Connection) -> None:
     email, token = new_account(app.url)
     with html_client(app.url) as client:
-        client.cookies.set(COOKIE, token)
-        response = client.post(
-            "/login?/logout",
-            content=b"",
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
+        # As a browser holds it, so that the logout's deletion removes it from the jar.
+        client.cookies.set(COOKIE, token, domain="127.0.0.1", path="/")
+        response = post_button(client, "/login?/logout")
     assert response.status_code == 200
+    assert response.history, "no post/redirect/get"
     assert attributes(session_cookie_header(response)).get("max-age") == "0"
     assert session_rows(db, email) == []
     # A copy of the cookie taken before the logout, replayed: nobody.
@@ -284,7 +293,9 @@ def test_cookie_is_secure_behind_an_https_proxy(
             data={"email": email, "password": "long enough password"},
             headers=https,
         )
-        assert response.status_code == 200, response.text[:500]
+        # The POST's own answer (post/redirect/get) is where the cookie arrives.
+        assert response.status_code == 303, response.text[:500]
+        assert response.headers["location"] == "/login"
         found = attributes(session_cookie_header(response))
         assert {"secure", "httponly"} <= found.keys()
         assert found.get("samesite") == "Lax"
@@ -295,7 +306,7 @@ def test_cookie_is_secure_behind_an_https_proxy(
             data={"email": email, "password": "long enough password"},
             headers={"Origin": server.url},
         )
-        assert plain.status_code == 200
+        assert plain.status_code == 303
         assert "secure" not in attributes(session_cookie_header(plain))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from auth_todos_helpers import APP, html_client, png, signed_in, sqlite_env, submit
+from auth_todos_helpers import APP, html_client, png, register, signed_in, sqlite_env, submit
 from support.postgres import PostgresCluster, pg_rows
 from support.servers import ServeApp, Server
 
@@ -162,9 +162,10 @@ def test_postgres_actions_search_avatars_and_expiry(pg_app: Server, postgres_url
         assert submit(client, "/todos?/delete", {"id": str(milk_id)}).status_code == 200
 
         picture = png(3, 3)
-        response = client.post(
-            "/account?/upload_avatar", files={"avatar": ("me.png", picture, "image/png")}
+        response = submit(
+            client, "/account?/upload_avatar", {}, files={"avatar": ("me.png", picture, "image/png")}
         )
+        assert response.status_code == 200
         assert "Your new picture is saved." in response.text
         url = re.search(r'src="(/avatar/\d+\?v=\d+)"', response.text)
         assert url is not None
@@ -172,8 +173,9 @@ def test_postgres_actions_search_avatars_and_expiry(pg_app: Server, postgres_url
         assert (served.headers["content-type"], served.content) == ("image/png", picture)
 
         with html_client(pg_app.url) as other:
-            assert other.post("/login?/register", data={"email": email.upper(),
-                              "password": "another password"}).status_code == 400  # fmt: skip
+            again = register(other, email.upper(), "another password")
+            assert again.status_code == 400
+            assert "There is already an account with this email." in again.text
 
         mine = "(SELECT id FROM users WHERE email = %s)"
         pg_rows(postgres_url, f"UPDATE sessions SET expires_at = 0 WHERE user_id = {mine}", email)

@@ -108,18 +108,34 @@ def demo(venv: Path, tmp_path: Path) -> Iterator[Server]:
         yield server
 
 
+def post_and_follow(
+    client: httpx.Client, url: str, data: dict[str, str]
+) -> tuple[httpx.Response, httpx.Response]:
+    """A native form post answered with post/redirect/get: the POST's 303 (checked to lead
+    back to the same page) and the page its GET shows."""
+    posted = client.post(url, data=data)
+    assert posted.status_code == 303, posted.text[:500]
+    location = posted.headers["location"]
+    assert location.split("?")[0] == url.split("?")[0], location
+    return posted, client.get(location)
+
+
 def test_kite_start_serves_the_demos_login_flow(demo: Server) -> None:
     account = {"email": "ada@example.com", "password": "correct horse battery staple"}
     # As a browser without JavaScript posts forms: Origin, asking for HTML.
     headers = {"Origin": demo.url, "Accept": "text/html"}
     with httpx.Client(base_url=demo.url, headers=headers, trust_env=False) as client:
         assert client.get("/login").status_code == 200
-        registered = client.post("/login?/register", data=account)
+        # The demo answers each post with a 303 back to /login (post/redirect/get), whose
+        # GET shows the result, as a browser follows it.
+        posted, registered = post_and_follow(client, "/login?/register", account)
         assert registered.status_code == 200 and "Welcome!" in registered.text
         client.cookies.clear()
-        wrong = client.post("/login?/login", data={**account, "password": "not it at all"})
+        wrong_password = {**account, "password": "not it at all"}
+        _, wrong = post_and_follow(client, "/login?/login", wrong_password)
         assert wrong.status_code == 400 and "Incorrect email or password." in wrong.text
-        right = client.post("/login?/login", data=account)
-        assert right.status_code == 200 and "sessionid=" in right.headers["set-cookie"]
+        posted, right = post_and_follow(client, "/login?/login", account)
+        assert "sessionid=" in " ".join(posted.headers.get_list("set-cookie"))
+        assert right.status_code == 200 and "ada@example.com" in right.text
         todos = client.get("/todos")
         assert todos.status_code == 200 and "ada@example.com" in todos.text

@@ -93,8 +93,11 @@ def test_secret_fields_never_enter_the_cookie(app: Server) -> None:
         assert response.status_code == 303
         failed = client.get("/typed")
         assert failed.status_code == 400
-        values = json.loads(text_of(failed, "form") or "null")["values"]
-        assert values == {"email": "ada@example.com"}
+        state = json.loads(text_of(failed, "form") or "null")
+        assert state["values"] == {"email": "ada@example.com"}
+        # The message about the secret field is the app's own text: it reaches the page.
+        assert list(state["errors"]) == ["secret_code"]
+        assert "at least 8 characters" in state["errors"]["secret_code"]
         response = client.post(
             "/typed", data={"email": "ada@example.com", "secret_code": "correct horse"}
         )

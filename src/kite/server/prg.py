@@ -113,11 +113,29 @@ def take_result(app: Site, event: RequestEvent, sealer: CookieSealer) -> Carried
     return Carried(status, data)
 
 
+def _is_form_state(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.keys() == {"form_id", "values", "errors"}
+        and isinstance(value["errors"], dict)
+    )
+
+
 def _without_secrets(value: Any) -> Any:
     """A copy of an action's data without what must not leave the server in a cookie:
     SecretStr/SecretBytes values, and entries whose key names a secret (`password`, ...)."""
     if isinstance(value, SecretStr | SecretBytes):
         return None
+    if _is_form_state(value):
+        # A typed form's failure (forms/state.py): its values already leave secrets out, and
+        # its errors are the app's own messages keyed by field name — "password" among them —
+        # which the page must show beside that field.
+        errors = value["errors"]
+        return {
+            **value,
+            "values": _without_secrets(value["values"]),
+            "errors": {key: _without_secrets(message) for key, message in errors.items()},
+        }
     if isinstance(value, dict):
         return {
             key: _without_secrets(item)

@@ -16,11 +16,6 @@ from kite import ActionFailure, RequestEvent, fail
 
 from lib import auth, todos
 
-# Without JavaScript, each form post is answered with a redirect back here and its result
-# shown by that GET: reloading the list never adds a todo twice (docs/form-actions.md).
-post_redirect_get = True
-
-
 def load(event: RequestEvent) -> dict[str, Any]:
     user = auth.require_user(event)
     search = (event.url.query_params.get("q") or "").strip()
