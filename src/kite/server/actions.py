@@ -13,6 +13,7 @@ from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.action_hints import unknown_action_hint
+from kite.sansio.csrf import FORM_CONTENT_TYPES
 from kite.server.calling import call_user
 from kite.server.context import RequestContext
 from kite.server.event import RequestEvent
@@ -23,14 +24,7 @@ from kite.server.ratelimit import RateLimited
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["FORM_TYPES", "Outcome", "OutcomeKind", "not_serializable", "run_action"]
-
-FORM_TYPES = (
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "text/plain",
-    "application/x-sveltekit-formdata",
-)
+__all__ = ["Outcome", "OutcomeKind", "not_serializable", "run_action"]
 
 
 OutcomeKind = Literal["success", "failure", "redirect", "error"]
@@ -100,7 +94,8 @@ def _select(app: Site, event: RequestEvent, route: Route, body_type: str | None)
         raise RequestError(
             404, f"No action with name '{name}' found", hint=_dev_hint(app, route, requested)
         )
-    if body_type not in FORM_TYPES:
+    # What an HTML form (or SvelteKit's client) sends: the same types the CSRF check guards.
+    if body_type not in FORM_CONTENT_TYPES:
         content_type = event.request.headers.get("content-type")
         raise RequestError(
             415, f"Form actions expect form-encoded data — received {content_type or 'null'}"

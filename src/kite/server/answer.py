@@ -39,10 +39,9 @@ async def action_response(ctx: RequestContext, outcome: Outcome) -> Response:
     if ctx.kind.action_json:
         return await _json_response(ctx, route, outcome)
     # A native submission that succeeded or failed: post/redirect/get when the page uses it.
-    site = ctx.site
     data = None if outcome.data is devalue.UNDEFINED else outcome.data
     redirected = prg.redirect_after_post(
-        site, ctx.event, route, site.prg_sealer, kind=outcome.kind, status=outcome.status, data=data
+        ctx, route, kind=outcome.kind, status=outcome.status, data=data
     )
     if redirected is not None:
         return redirected

@@ -17,7 +17,6 @@ from kite.server.context import RequestContext
 from kite.server.csp import nonce_for
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
-from kite.server.event import RequestEvent
 from kite.server.load import LoadResult, run_loads
 from kite.server.manifest import Folder, Route, options_of
 from kite.server.modules import ServerModule
@@ -71,7 +70,7 @@ async def render_page(
     A load that fails or redirects, or a template that raises, comes back as a
     `PageFailure`, for the caller to answer (kite.server.answer).
     """
-    site, event, route = ctx.site, ctx.event, ctx.page_route
+    event, route = ctx.event, ctx.page_route
     run = prerender_run(event)
     loads_event = event if run is None else for_loads(event, run)
     loads = await run_loads(_nodes(route), loads_event, known or ())
@@ -96,8 +95,7 @@ async def render_page(
     try:
         names = route.node_names()
         document = render_with_state(
-            site,
-            event,
+            ctx,
             templates,
             page,
             names,
@@ -118,8 +116,7 @@ def http_status(page_status: int) -> int:
 
 
 def render_with_state(
-    app: Site,
-    event: RequestEvent,
+    ctx: RequestContext,
     templates: list[tuple[str | None, Any]],
     page: PageState,
     node_names: list[str],
@@ -137,6 +134,7 @@ def render_with_state(
     (a page `kite build` prerenders) leaves the token out: it would be sealed under the
     build's secret, not the server's.
     """
+    app, event = ctx.site, ctx.event
 
     def head(body: str) -> str:
         if not app.assets.enabled or not csr:
@@ -182,14 +180,14 @@ async def render_error_page(
 ) -> Response:
     """The nearest `+error.html` above `failed_at` showing `error` (already made public,
     so that `handle_error` runs once), as HTML whatever the request prefers."""
-    site, event, route = ctx.site, ctx.event, ctx.route
-    folders = route.folders if route is not None else [site.manifest.root]
+    route = ctx.route
+    folders = route.folders if route is not None else [ctx.site.manifest.root]
     if failed_at is None:
         failed_at = len(folders)
     for level in range(min(failed_at, len(folders)) - 1, -1, -1):
         if folders[level].error_template is None:
             continue
-        response = await _try_error_page(site, event, folders[: level + 1], error, loads)
+        response = await _try_error_page(ctx, folders[: level + 1], error, loads)
         if response is not None:
             return response
     details = error.details or ""
@@ -198,14 +196,14 @@ async def render_error_page(
 
 
 async def _try_error_page(
-    app: Site,
-    event: RequestEvent,
+    ctx: RequestContext,
     folders: list[Folder],
     error: PublicError,
     loads: LoadResult | None,
 ) -> Response | None:
     """Render the error page of the last folder inside the layouts above it, or None when a
     layout load or the template fails (the caller then tries a boundary further up)."""
+    event = ctx.event
     if loads is None or len(loads.data) < len(folders):
         loads = await run_loads([folder.layout_server for folder in folders], event)
     if loads.failed_at is not None and loads.failed_at < len(folders):
@@ -234,8 +232,7 @@ async def _try_error_page(
         names = [folder.route_id for folder in folders]
         node_data = loads.data[: len(folders)]
         document = render_with_state(
-            app,
-            event,
+            ctx,
             templates,
             page,
             names,

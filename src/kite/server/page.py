@@ -25,7 +25,7 @@ async def handle_page(ctx: RequestContext) -> Response:
             raise RequestError(
                 404, f"Not found: {event.url.path} (prerender = True, not in the build)"
             )
-        carried = prg.take_result(site, event, site.prg_sealer) if method == "GET" else None
+        carried = prg.take_result(ctx) if method == "GET" else None
         if carried is not None:
             response = await page_or_error(ctx, form=carried.data, status=carried.status)
             # Back to this entry later asks again, and finds no result: never a stale one.
