@@ -11,8 +11,10 @@ part, then two fields with the size and hash of what it sent. The action compare
 what it read and fails with 400 if they differ; the client checks the page it gets back too.
 
 The server's peak RSS is VmHWM in /proc/<pid>/status, summed over the server and any
-processes it started: read after a warm-up upload of 4 MiB (the route, the form parser and a
-spooled file used once) and again after the measured upload. The server's TMPDIR is a
+processes it started. After a warm-up upload of 4 MiB (the route, the form parser and a
+spooled file used once) the peak is reset to the present RSS (`5` written to
+/proc/<pid>/clear_refs), so that a peak of start-up cannot hide the upload's; it is read then
+("before") and again after the measured upload. The server's TMPDIR is a
 folder of its own: halfway through the upload the script checks that the server holds a file
 open in it (the upload spools to disk), and after the answer that it holds none and that the
 folder is empty (the spooled file was closed and is gone).
@@ -118,6 +120,12 @@ class Server:
                 children = (task / "children").read_text().split()
                 todo.extend(int(child) for child in children)
         return found
+
+    def reset_peak(self) -> None:
+        """Bring VmHWM down to the present RSS (Linux: "5" to clear_refs), so that the peak
+        read after the upload is the upload's, not start-up's."""
+        for pid in self.pids():
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
 
     def peak_rss(self) -> int:
         """VmHWM summed over the server's processes, in bytes."""
@@ -237,6 +245,7 @@ def measure(size: int) -> dict[str, float | str]:
         server = start(write_app(folder / "app"), folder)
         try:
             send(server, 4 * MIB)  # warm up
+            server.reset_peak()
             before = server.peak_rss()
             upload, seconds = send(server, size)
             after = server.peak_rss()
@@ -263,8 +272,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="uploads of each size (1)")
     arguments = parser.parse_args()
     sizes = [parse_size(text) for text in arguments.sizes.split(",")]
-    print("Server peak RSS (VmHWM), one `kite start` worker, a fresh server per upload")
-    print("| upload | time s | MiB/s | peak RSS before MiB | after MiB | growth MiB |")
+    print("Server RSS, then peak RSS (VmHWM), one `kite start` worker, a fresh server per upload")
+    print("| upload | time s | MiB/s | RSS before MiB | peak during MiB | growth MiB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
         for _ in range(arguments.repeat):
