@@ -14,10 +14,10 @@ The server's peak RSS is VmHWM in /proc/<pid>/status, summed over the server and
 processes it started. After a warm-up upload of 4 MiB (the route, the form parser and a
 spooled file used once) the peak is reset to the present RSS (`5` written to
 /proc/<pid>/clear_refs), so that a peak of start-up cannot hide the upload's; it is read then
-("before") and again after the measured upload. The server's TMPDIR is a
-folder of its own: halfway through the upload the script checks that the server holds a file
-open in it (the upload spools to disk), and after the answer that it holds none and that the
-folder is empty (the spooled file was closed and is gone).
+("before") and again after the measured upload. The server's TMPDIR is a folder of its
+own: halfway through the upload the script checks that the server holds a file open in it
+(the upload spools to disk), and after the answer that it holds none and that the folder is
+empty (the spooled file was closed and is gone).
 """
 
 from __future__ import annotations
