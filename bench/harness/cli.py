@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from harness import install, report, sizes
+from harness import install, report, sizes, twin
 from harness.contenders import HOST, Running, StartError, all_contenders, cpu_seconds, serving
 from harness.paths import RESULTS, ROOT
 from harness.scenarios import SCENARIOS, Scenario
@@ -103,7 +103,7 @@ def main() -> int:
                     outcome = _measure(arguments, wrk, origin, running, scenario)
                     run.outcomes[(contender.name, scenario.name)] = outcome
                     print(f"   {scenario.name:<24} {_summary(outcome)}", flush=True)
-        except (StartError, install.InstallError) as exc:
+        except (StartError, install.InstallError, twin.TwinError) as exc:
             message = f"{contender.title} did not start: {exc}"
             print(f"   {message}", file=sys.stderr)
             run.errors.append(message.splitlines()[0])
