@@ -58,6 +58,10 @@ def _write_twin(port: int) -> None:
     twin.write_twin()
 
 
+def _install_fastapi(port: int) -> None:
+    install.ensure_fastapi()
+
+
 class SvelteKit:
     """Built by the harness (bench/.cache/sveltekit), run with `node build`."""
 
@@ -100,6 +104,13 @@ def all_contenders(reinstall: bool = False) -> list[Contender]:
             env={"HOST": HOST, "BENCH_SEED": str(SEED)},
             prepare=sveltekit.prepare,
             preferred_port=41731,
+        ),
+        # Not a Kite dependency: installed (pinned) into .venv when it runs.
+        Contender(
+            "fastapi",
+            "FastAPI",
+            _python_app("fastapi_app:app"),
+            prepare=_install_fastapi,
         ),
         Contender("starlette", "Starlette", _python_app("starlette_app:app")),
         Contender("raw-asgi", "raw ASGI", _python_app("raw_asgi:app")),
