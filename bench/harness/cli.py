@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     scenarios = ",".join(s.name for s in SCENARIOS)
     parser = argparse.ArgumentParser(
         prog="bench/run",
-        description="Kite against SvelteKit, Starlette and raw ASGI (docs/benchmarks.md).",
+        description="Kite against SvelteKit, FastAPI, Starlette and raw ASGI (docs/benchmarks.md).",
     )
     # Whole seconds: wrk's -d takes no fractions.
     parser.add_argument("--duration", type=int, default=10, help="seconds timed per scenario (10)")
