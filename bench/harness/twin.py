@@ -14,6 +14,7 @@ server file: the twin never silently drifts from kite-plain.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -97,9 +98,14 @@ def write_twin() -> Path:
         target = TWIN / path
         target.write_text(asynchronous(path, target.read_text(encoding="utf-8")), "utf-8")
     # The app's lib/ finds benchlib (the store) beside the app folder, as in bench/apps.
-    benchlib = TWIN_APPS / "benchlib"
-    if not benchlib.exists():
-        benchlib.symlink_to(APPS / "benchlib", target_is_directory=True)
+    # A relative link, which survives the checkout moving; one that points elsewhere (or
+    # nowhere) is replaced.
+    benchlib, wanted = TWIN_APPS / "benchlib", APPS / "benchlib"
+    if benchlib.is_symlink() and benchlib.resolve() != wanted.resolve():
+        benchlib.unlink()
+    if not benchlib.is_symlink():
+        relative = os.path.relpath(wanted, TWIN_APPS)
+        benchlib.symlink_to(relative, target_is_directory=True)
     return TWIN
 
 
