@@ -131,7 +131,30 @@ def test_the_body_type_is_read_once() -> None:
 def test_a_post_to_a_page_beside_an_endpoint_keeps_its_action_json() -> None:
     # An error the handle hook raises on such a POST is an ActionResult, as before.
     found = classify("POST", BOTH, accept=JSON, content_type=JSON)
-    assert found == Classified("endpoint", action_json=True, api_json=True, media_type=JSON)
+    assert found == Classified(
+        "endpoint", action_json=True, api_json=True, media_type=JSON, json_only=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "accept", "json_only"),
+    [
+        # SvelteKit answers a refused cross-site submission in JSON only for exactly this.
+        ("POST", PAGE, JSON, True),
+        ("POST", PAGE, " Application/JSON ", True),
+        ("POST", PAGE, "application/json, text/html", False),
+        ("POST", PAGE, None, False),
+        ("POST", PAGE, CHROME, False),
+        ("POST", None, JSON, True),
+        ("PUT", API, JSON, True),
+        ("DELETE", BOTH, "*/*", False),
+    ],
+)
+def test_json_only(
+    method: str, route: RouteShape | None, accept: str | None, json_only: bool
+) -> None:
+    found = classify(method, route, accept=accept, content_type=FORM)
+    assert found.json_only is json_only
 
 
 def test_the_value_is_frozen() -> None:

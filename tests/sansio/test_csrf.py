@@ -6,7 +6,14 @@ from collections.abc import Collection
 
 import pytest
 
-from kite.sansio.csrf import FORM_CONTENT_TYPES, forbidden_message, is_forbidden, origin_of
+from kite.sansio.csrf import (
+    FORM_CONTENT_TYPES,
+    forbidden_message,
+    is_forbidden,
+    is_forbidden_type,
+    origin_of,
+)
+from kite.sansio.negotiation import media_type
 
 SELF = "http://self.test"
 FORM = "application/x-www-form-urlencoded"
@@ -158,3 +165,19 @@ def test_normalised_own_origin_matches_what_browsers_send() -> None:
     assert not forbidden(
         origin="https://example.com", own_origin=origin_of("HTTPS://EXAMPLE.com:443")
     )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "", "text/plain", "Multipart/Form-Data; boundary=x", "application/json", "text/html"],
+)
+@pytest.mark.parametrize("origin", [None, "", "https://evil.example", "https://app.example"])
+@pytest.mark.parametrize("method", ["POST", "put", "GET"])
+def test_the_media_type_form_decides_as_the_header_form(
+    content_type: str | None, origin: str | None, method: str
+) -> None:
+    """The pipeline passes the media type its classification parsed: same answers."""
+    common = {"origin": origin, "own_origin": "https://app.example", "trusted_origins": ()}
+    assert is_forbidden_type(
+        method=method, media_type=media_type(content_type), **common
+    ) == is_forbidden(method=method, content_type=content_type, **common)

@@ -16,13 +16,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-SEED_PATH = Path(__file__).resolve().parent.parent / "seed.json"
+# BENCH_SEED names another seed, as for the SvelteKit store (bench/rows_scaling.py seeds
+# N todos this way).
+SEED_PATH = Path(
+    os.environ.get("BENCH_SEED") or Path(__file__).resolve().parent.parent / "seed.json"
+)
 SESSION_COOKIE = "sessionid"
 SESSION_SECONDS = 60 * 60 * 24 * 30
 MIN_PASSWORD_LENGTH = 8

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -81,6 +81,22 @@ class FormContext:
 
 
 NO_FORMS = FormContext({})
+
+
+class _FormsRequest(Protocol):
+    @property
+    def parsed_form(self) -> FormData | None: ...
+
+
+class FormsEvent(Protocol):
+    """What this module needs of a request event (kite.server.event.RequestEvent is one):
+    the form its request parsed, and the typed forms of the route it matched."""
+
+    @property
+    def request(self) -> _FormsRequest: ...
+
+    @property
+    def form_context(self) -> FormContext: ...
 
 
 class InvalidForm(HttpError):
@@ -181,9 +197,10 @@ def fail_form(
     the submitted values go back as for any invalid form.
     """
     model = form if isinstance(form, type) else type(form)
-    event = event_var.get()
+    # The event being handled: fail_form is called from an action, which has it.
+    event: FormsEvent | None = event_var.get()
     form_data = event.request.parsed_form if event is not None else None
-    context = getattr(event, "_forms", NO_FORMS) if event is not None else NO_FORMS
+    context = event.form_context if event is not None else NO_FORMS
     state = form_state(model, form_data, context.form_id(model, form_data), errors)
     return ActionFailure(status, state)
 
@@ -297,7 +314,7 @@ async def read_form(event: Any, model: type[Model], *, max_index: int, max_depth
 
 
 def validate_read_form(
-    event: Any, model: type[Model], form_data: FormData, *, max_index: int, max_depth: int
+    event: FormsEvent, model: type[Model], form_data: FormData, *, max_index: int, max_depth: int
 ) -> Model | tuple[dict[str, Any], list[dict[str, Any]], FormContext]:
     """The part of `read_form` that needs no `await`: the instance, or what wording the
     errors needs. A plain `def` action calls it in its worker thread, without a round trip
@@ -307,7 +324,7 @@ def validate_read_form(
             f"event.form() takes a pydantic model class, got {model!r} — "
             "e.g. class Login(BaseModel): email: str; then: await event.form(Login)"
         )
-    context: FormContext = event._forms or NO_FORMS
+    context = event.form_context
     try:
         instance, state, described = validate_form(
             model, form_data, context=context, max_index=max_index, max_depth=max_depth

@@ -66,6 +66,9 @@ class Classified:
     api_json: bool = False
     # The body's media type, lower-cased, without parameters (None without Content-Type).
     media_type: str | None = None
+    # `Accept` is exactly `application/json`: a refused cross-site submission is answered
+    # in JSON only then, as SvelteKit does (kite.server.respond).
+    json_only: bool = False
 
     @property
     def wants_json(self) -> bool:
@@ -95,8 +98,9 @@ def classify(
     `sveltekit_action` whether `x-sveltekit-action: true` is, `validate_header` whether
     `x-kite-validate: 1` is."""
     body_type = media_type(content_type)
+    json_only = (accept or "").strip().lower() == "application/json"
     if route is None:
-        return Classified("not_found", media_type=body_type)
+        return Classified("not_found", media_type=body_type, json_only=json_only)
     action_json = (
         method == "POST"
         and route.has_page
@@ -109,11 +113,11 @@ def classify(
             negotiate(accept or "text/html", ["application/json", "text/html"])
             == "application/json"
         )
-        return Classified("endpoint", action_json, api_json, body_type)
+        return Classified("endpoint", action_json, api_json, body_type, json_only)
     kind = _page_kind(method, body_type, render_header, validate_header, action_json)
     if kind == "page":
         return PAGE_READ
-    return Classified(kind, action_json, False, body_type)
+    return Classified(kind, action_json, False, body_type, json_only)
 
 
 def _page_kind(

@@ -13,8 +13,9 @@ from kite.exceptions import ActionFailure, HttpError, Redirect, RequestError
 from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.action_hints import unknown_action_hint
-from kite.sansio.classify import Classified
+from kite.sansio.csrf import FORM_CONTENT_TYPES
 from kite.server.calling import call_user
+from kite.server.context import RequestContext
 from kite.server.event import RequestEvent
 from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
@@ -23,14 +24,7 @@ from kite.server.ratelimit import RateLimited
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["FORM_TYPES", "Outcome", "OutcomeKind", "not_serializable", "run_action"]
-
-FORM_TYPES = (
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "text/plain",
-    "application/x-sveltekit-formdata",
-)
+__all__ = ["Outcome", "OutcomeKind", "not_serializable", "run_action"]
 
 
 OutcomeKind = Literal["success", "failure", "redirect", "error"]
@@ -58,16 +52,17 @@ def _action_name(query: str) -> str | None:
     return action_result.action_name(query)
 
 
-async def run_action(app: Site, event: RequestEvent, route: Route, kind: Classified) -> Outcome:
+async def run_action(ctx: RequestContext) -> Outcome:
     """Select the action the request names, put its limits in force, read the body, run it."""
+    site, event, route, kind = ctx.site, ctx.event, ctx.page_route, ctx.kind
     try:
-        action = _select(app, event, route, kind.media_type)
+        action = _select(site, event, route, kind.media_type)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
         # the rate (whose key may need the form) after it.
         page_limit = route.page_server.body_size_limit if route.page_server else None
-        apply_body_limit(event, action, page_limit, app.settings.body_size_limit)
+        apply_body_limit(event, action, page_limit, site.settings.body_size_limit)
         await _read_body(event, kind.media_type)
-        await app.rate_limiter.check(event, route, declared_limits(action))
+        await site.rate_limiter.check(event, route, declared_limits(action))
         returned = await call_user(action, event, in_thread=True)
     except RateLimited as exc:
         # Enhanced: a failure the page can show; native: the page's error handling.
@@ -99,7 +94,8 @@ def _select(app: Site, event: RequestEvent, route: Route, body_type: str | None)
         raise RequestError(
             404, f"No action with name '{name}' found", hint=_dev_hint(app, route, requested)
         )
-    if body_type not in FORM_TYPES:
+    # What an HTML form (or SvelteKit's client) sends: the same types the CSRF check guards.
+    if body_type not in FORM_CONTENT_TYPES:
         content_type = event.request.headers.get("content-type")
         raise RequestError(
             415, f"Form actions expect form-encoded data — received {content_type or 'null'}"

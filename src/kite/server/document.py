@@ -11,13 +11,12 @@ from starlette.responses import HTMLResponse, Response
 
 from kite import devalue
 from kite.exceptions import Redirect
-from kite.sansio import action_result
 from kite.sansio.classify import TOKEN_HEADER
 from kite.sansio.negotiation import media_type
+from kite.server.context import RequestContext
 from kite.server.csp import nonce_for
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
-from kite.server.event import URL, RequestEvent
 from kite.server.load import LoadResult, run_loads
 from kite.server.manifest import Folder, Route, options_of
 from kite.server.modules import ServerModule
@@ -57,9 +56,7 @@ class PageFailure:
 
 
 async def render_page(
-    app: Site,
-    event: RequestEvent,
-    route: Route,
+    ctx: RequestContext,
     *,
     form: Any = None,
     status: int = 200,
@@ -73,6 +70,7 @@ async def render_page(
     A load that fails or redirects, or a template that raises, comes back as a
     `PageFailure`, for the caller to answer (kite.server.answer).
     """
+    event, route = ctx.event, ctx.page_route
     run = prerender_run(event)
     loads_event = event if run is None else for_loads(event, run)
     loads = await run_loads(_nodes(route), loads_event, known or ())
@@ -97,8 +95,7 @@ async def render_page(
     try:
         names = route.node_names()
         document = render_with_state(
-            app,
-            event,
+            ctx,
             templates,
             page,
             names,
@@ -119,8 +116,7 @@ def http_status(page_status: int) -> int:
 
 
 def render_with_state(
-    app: Site,
-    event: RequestEvent,
+    ctx: RequestContext,
     templates: list[tuple[str | None, Any]],
     page: PageState,
     node_names: list[str],
@@ -138,6 +134,7 @@ def render_with_state(
     (a page `kite build` prerenders) leaves the token out: it would be sealed under the
     build's secret, not the server's.
     """
+    app, event = ctx.site, ctx.event
 
     def head(body: str) -> str:
         if not app.assets.enabled or not csr:
@@ -175,9 +172,7 @@ def _serialized_form(app: Site, form: Any) -> str | None:
 
 
 async def render_error_page(
-    app: Site,
-    event: RequestEvent,
-    route: Route | None,
+    ctx: RequestContext,
     error: PublicError,
     *,
     failed_at: int | None = None,
@@ -185,13 +180,14 @@ async def render_error_page(
 ) -> Response:
     """The nearest `+error.html` above `failed_at` showing `error` (already made public,
     so that `handle_error` runs once), as HTML whatever the request prefers."""
-    folders = route.folders if route is not None else [app.manifest.root]
+    route = ctx.route
+    folders = route.folders if route is not None else [ctx.site.manifest.root]
     if failed_at is None:
         failed_at = len(folders)
     for level in range(min(failed_at, len(folders)) - 1, -1, -1):
         if folders[level].error_template is None:
             continue
-        response = await _try_error_page(app, event, folders[: level + 1], error, loads)
+        response = await _try_error_page(ctx, folders[: level + 1], error, loads)
         if response is not None:
             return response
     details = error.details or ""
@@ -200,14 +196,14 @@ async def render_error_page(
 
 
 async def _try_error_page(
-    app: Site,
-    event: RequestEvent,
+    ctx: RequestContext,
     folders: list[Folder],
     error: PublicError,
     loads: LoadResult | None,
 ) -> Response | None:
     """Render the error page of the last folder inside the layouts above it, or None when a
     layout load or the template fails (the caller then tries a boundary further up)."""
+    event = ctx.event
     if loads is None or len(loads.data) < len(folders):
         loads = await run_loads([folder.layout_server for folder in folders], event)
     if loads.failed_at is not None and loads.failed_at < len(folders):
@@ -236,8 +232,7 @@ async def _try_error_page(
         names = [folder.route_id for folder in folders]
         node_data = loads.data[: len(folders)]
         document = render_with_state(
-            app,
-            event,
+            ctx,
             templates,
             page,
             names,
@@ -259,17 +254,8 @@ def sealed_data(app: Site, route: Route, token: object) -> list[dict[str, Any]]:
     return app.sealer.open(token, route.node_names())
 
 
-def _page_event(event: RequestEvent) -> RequestEvent:
-    """The action's event as its page sees it: the URL is the result's location, without
-    the action key (what the browser's refresh or render request would ask for)."""
-    location = action_result.result_location(event.url.path, event.url.query)
-    return event.with_url(URL(f"{event.url.scheme}://{event.url.netloc}{location}"))
-
-
 async def document_for_result(
-    app: Site,
-    event: RequestEvent,
-    route: Route,
+    ctx: RequestContext,
     *,
     form: Any,
     status: int,
@@ -278,34 +264,32 @@ async def document_for_result(
 ) -> str | None:
     """The page after an enhanced action, for the one-round-trip path: None when the page
     does not render as expected (a load redirected or failed), so the runtime falls back."""
-    known = [] if reload else sealed_data(app, route, event.request.headers.get(TOKEN_HEADER))
-    page_event = _page_event(event)
+    route = ctx.page_route
+    token = ctx.event.request.headers.get(TOKEN_HEADER)
+    known = [] if reload else sealed_data(ctx.site, route, token)
     rendered = await render_page(
-        app, page_event, route, form=form, status=status, known=known, form_text=form_text
+        ctx.for_page(), form=form, status=status, known=known, form_text=form_text
     )
     if isinstance(rendered, PageFailure):
         if not isinstance(rendered.exc, Redirect):
             # Logged and shown to handle_error as any failed page is, though the runtime
             # fetches the page itself.
-            await public_error(app, rendered.exc, event)
+            await public_error(ctx.site, rendered.exc, ctx.event)
         return None
     return bytes(rendered.body).decode("utf-8")
 
 
-async def error_document_for_result(
-    app: Site, event: RequestEvent, route: Route, error: PublicError
-) -> str | None:
+async def error_document_for_result(ctx: RequestContext, error: PublicError) -> str | None:
     """The nearest error page for an enhanced action's error, as the render request with
     `error` would show it (layout data from the token where it holds it): None when no page
     could be rendered as HTML, so the runtime falls back."""
-    page_event = _page_event(event)
-    known = sealed_data(app, route, event.request.headers.get(TOKEN_HEADER))
+    route = ctx.page_route
+    page = ctx.for_page()
+    known = sealed_data(ctx.site, route, ctx.event.request.headers.get(TOKEN_HEADER))
     layouts = [folder.layout_server for folder in route.folders]
-    loads = await run_loads(layouts, page_event, known[: len(route.folders)])
+    loads = await run_loads(layouts, page.event, known[: len(route.folders)])
     failed_at = len(route.folders)
-    response = await render_error_page(
-        app, page_event, route, error, failed_at=failed_at, loads=loads
-    )
+    response = await render_error_page(page, error, failed_at=failed_at, loads=loads)
     if media_type(response.headers.get("content-type")) != "text/html":
         return None
     return bytes(response.body).decode("utf-8")

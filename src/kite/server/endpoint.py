@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.responses import PlainTextResponse, Response
 
 from kite.exceptions import Redirect
 from kite.server.answer import endpoint_error
 from kite.server.calling import call_user
-from kite.server.event import RequestEvent
+from kite.server.context import RequestContext
 from kite.server.modules import EndpointModule
-
-if TYPE_CHECKING:
-    from kite.server.site import Site
 
 __all__ = ["call_endpoint"]
 
 
-async def call_endpoint(
-    app: Site, event: RequestEvent, endpoint: EndpointModule, *, as_json: bool
-) -> Response:
-    """Call the handler of the request's method; `as_json` (the caller prefers JSON to
-    HTML) answers an error as JSON rather than with the error page."""
+async def call_endpoint(ctx: RequestContext, endpoint: EndpointModule) -> Response:
+    """Call the handler of the request's method; an error goes out as JSON when the caller
+    prefers JSON to HTML, else as the error page (kite.server.answer.endpoint_error)."""
+    event = ctx.event
     method = event.request.method
     handler = endpoint.handlers.get(method)
     if handler is None and method == "HEAD":
@@ -41,11 +35,11 @@ async def call_endpoint(
     except Redirect:
         raise
     except Exception as exc:
-        return await endpoint_error(app, event, exc, as_json=as_json)
+        return await endpoint_error(ctx, exc)
     if not isinstance(response, Response):
         error = TypeError(
             f"{method} in {endpoint.path} returned {type(response).__name__}, not a response: "
             "return kite.json(data), kite.text(body) or a starlette Response"
         )
-        return await endpoint_error(app, event, error, as_json=as_json)
+        return await endpoint_error(ctx, error)
     return response

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData, QueryParams
 
 from kite._current import event_var
 from kite.forms.state import (
+    NO_FORMS,
     FormContext,
     InvalidForm,
     read_form,
@@ -111,8 +112,9 @@ class RequestEvent:
         self.locals = Locals()
         self.response_headers: dict[str, str] = {}
         self._parent: Callable[[], Coroutine[Any, Any, dict[str, Any]]] | None = None
-        # The route's typed forms and the app's message hook, set once the route is known.
-        self._forms: FormContext | None = None
+        # The route's typed forms and the app's message hook (kite.forms.state reads them),
+        # set once the route is known.
+        self.form_context: FormContext = NO_FORMS
 
     def set_headers(self, headers: Mapping[str, str]) -> None:
         """Add headers to the response, whichever kind it turns out to be."""

@@ -22,11 +22,10 @@ from starlette.responses import Response
 from kite import devalue
 from kite.forms.schema import is_sensitive_name
 from kite.sansio import action_result
-from kite.server.sealing import CookieSealer
+from kite.server.context import RequestContext
+from kite.server.manifest import Route
 
 if TYPE_CHECKING:
-    from kite.server.event import RequestEvent
-    from kite.server.manifest import Route
     from kite.server.site import Site
 
 __all__ = ["Carried", "redirect_after_post", "take_result"]
@@ -58,18 +57,12 @@ def _cookie_name(location: str) -> str:
 
 
 def redirect_after_post(
-    app: Site,
-    event: RequestEvent,
-    route: Route,
-    sealer: CookieSealer,
-    *,
-    kind: str,
-    status: int,
-    data: Any,
+    ctx: RequestContext, route: Route, *, kind: str, status: int, data: Any
 ) -> Response | None:
     """The 303 for a native submission whose action succeeded or failed, with its result
     sealed in a cookie; None when the page does not use post/redirect/get or the result
     cannot travel in a cookie (the caller renders the page as before)."""
+    app, event, sealer = ctx.site, ctx.event, ctx.site.prg_sealer
     if kind not in ("success", "failure") or not enabled(app, route):
         return None
     location = action_result.result_location(event.url.path, event.url.query)
@@ -91,8 +84,9 @@ def redirect_after_post(
     return Response(status_code=303, headers={"location": location, "cache-control": "no-store"})
 
 
-def take_result(app: Site, event: RequestEvent, sealer: CookieSealer) -> Carried | None:
+def take_result(ctx: RequestContext) -> Carried | None:
     """The result waiting for this GET, taken out of its cookie; None when there is none."""
+    app, event, sealer = ctx.site, ctx.event, ctx.site.prg_sealer
     location = action_result.result_location(event.url.path, event.url.query)
     name = _cookie_name(location)
     token = event.cookies.get(name)

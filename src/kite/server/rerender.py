@@ -10,10 +10,10 @@ from starlette.responses import Response
 from kite import devalue
 from kite.exceptions import HttpError, RequestError
 from kite.server.answer import error_response, page_or_error
+from kite.server.context import RequestContext
 from kite.server.document import sealed_data
 from kite.server.event import RequestEvent
 from kite.server.load import run_loads
-from kite.server.manifest import Route
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -21,20 +21,19 @@ if TYPE_CHECKING:
 __all__ = ["handle_render_request"]
 
 
-async def handle_render_request(
-    app: Site, event: RequestEvent, route: Route, *, as_json: bool
-) -> Response:
-    """Render the page again as the payload asks; `as_json` (the request prefers JSON) gets
-    an error as an ActionResult, as an action's would be."""
+async def handle_render_request(ctx: RequestContext) -> Response:
+    """Render the page again as the payload asks; a request that prefers JSON gets an error
+    as an ActionResult, as an action's would be."""
+    site, event, route = ctx.site, ctx.event, ctx.page_route
     payload = await _payload(event)
     status = payload.get("status", 200)
     if type(status) is not int or not 200 <= status <= 599 or 300 <= status <= 399:
         raise RequestError(
             400, f"Render request: status must be 200–299 or 400–599, not {status!r}"
         )
-    form = _form(app, payload.get("form"))
+    form = _form(site, payload.get("form"))
     refresh = payload.get("refresh", True)
-    known = [] if refresh is not False else sealed_data(app, route, payload.get("token"))
+    known = [] if refresh is not False else sealed_data(site, route, payload.get("token"))
     error = payload.get("error")
     if error is not None:
         if not isinstance(error, dict) or not isinstance(error.get("message", ""), str):
@@ -48,26 +47,18 @@ async def handle_render_request(
             [folder.layout_server for folder in route.folders], event, known[: len(route.folders)]
         )
         failed_at = len(route.folders)
-        return await error_response(
-            app, event, route, exc, as_json=as_json, failed_at=failed_at, loads=loads
-        )
-    response = await page_or_error(
-        app, event, route, as_json=as_json, form=form, status=status, known=known
-    )
+        return await error_response(ctx, exc, failed_at=failed_at, loads=loads)
+    response = await page_or_error(ctx, form=form, status=status, known=known)
     if form is not None and response.status_code >= 500 > status:
-        await _check_form_fits(app, event, route, known, as_json)
+        await _check_form_fits(ctx, known)
     return response
 
 
-async def _check_form_fits(
-    app: Site, event: RequestEvent, route: Route, known: list[dict[str, Any]], as_json: bool
-) -> None:
+async def _check_form_fits(ctx: RequestContext, known: list[dict[str, Any]]) -> None:
     """The `form` of a render request comes from the browser, so it can hold what the page's
     templates never expect (a cycle, a set, a string for a dict). When the page renders
     without it, the fault is the request's: 400, not the 500 of a broken page."""
-    without = await page_or_error(
-        app, event, route, as_json=as_json, form=None, status=200, known=known
-    )
+    without = await page_or_error(ctx, form=None, status=200, known=known)
     if without.status_code < 500:
         raise RequestError(
             400, "Render request: the page cannot be rendered with this form (see the log)"

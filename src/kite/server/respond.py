@@ -8,6 +8,7 @@ import functools
 import ipaddress
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.types import Receive, Scope, Send
 
 from kite.exceptions import Redirect, RequestError
+from kite.forms.state import NO_FORMS
 from kite.sansio import csrf
 from kite.sansio.classify import (
     PAGE_READ,
@@ -28,6 +30,7 @@ from kite.sansio.routing import decode_path
 from kite.server.answer import error_response
 from kite.server.body import KiteRequest, limit_body
 from kite.server.calling import call_user
+from kite.server.context import RequestContext
 from kite.server.cookies import Cookies
 from kite.server.csp import apply_csp, script_hash
 from kite.server.endpoint import call_endpoint
@@ -124,17 +127,18 @@ async def _respond(app: Site, scope: Scope, receive: Receive) -> Response:
                 apply_csp(prerendered, app.settings.csp, scope, prerendered_hashes=hashes)
             return add_security_headers(prerendered, app.settings.security_raw_headers)
     event = _make_event(app, scope, receive)
+    route = None
+    if matched is not None:
+        route, event.params = matched
+        event.route = route_of(route.id)
+        event.form_context = app.form_contexts.get(route.id, NO_FORMS)
+    ctx = RequestContext(app, event, _classify(event, route), route)
     token = bind_event(event)
     try:
-        forbidden = _check_csrf(app, event)
+        forbidden = _check_csrf(ctx)
         if forbidden is not None:
             return forbidden
-        route = None
-        if matched is not None:
-            route, event.params = matched
-            event.route = route_of(route.id)
-            event._forms = app.form_contexts.get(route.id)
-        response = await _handle(app, event, route, _classify(event, route))
+        response = await _handle(ctx)
         finish_flashes(app.flash_sealer, event)
         return _finish(event, response)
     finally:
@@ -246,7 +250,8 @@ def _origin_of(scheme: str, netloc: str) -> str:
     return csrf.origin_of(f"{scheme}://{netloc}")
 
 
-def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
+def _check_csrf(ctx: RequestContext) -> Response | None:
+    app, event = ctx.site, ctx.event
     settings = app.settings
     request = event.request
     if not settings.csrf_check_origin or request.method in ("GET", "HEAD", "OPTIONS"):
@@ -254,9 +259,9 @@ def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
         return None
     own = settings.origin or _origin_of(event.url.scheme, event.url.netloc)
     origin = request.headers.get("origin")
-    if not csrf.is_forbidden(
+    if not csrf.is_forbidden_type(
         method=request.method,
-        content_type=request.headers.get("content-type"),
+        media_type=ctx.kind.media_type,
         origin=origin,
         own_origin=own,
         trusted_origins=settings.csrf_trusted_origins,
@@ -268,7 +273,7 @@ def _check_csrf(app: Site, event: RequestEvent) -> Response | None:
         "reached through another origin, set origin or csrf.trusted_origins in kite.toml"
     )
     logger.warning("%s: %s", message, explanation)
-    if (request.headers.get("accept") or "").strip().lower() == "application/json":
+    if ctx.kind.json_only:
         body = {"message": message}
         if app.dev:
             body["detail"] = explanation
@@ -293,12 +298,14 @@ def _classify(event: RequestEvent, route: Route | None) -> Classified:
     )
 
 
-async def _handle(
-    app: Site, event: RequestEvent, route: Route | None, kind: Classified
-) -> Response:
+async def _handle(ctx: RequestContext) -> Response:
+    app, event, kind = ctx.site, ctx.event, ctx.kind
+
     async def resolve(resolved_event: RequestEvent) -> Response:
+        # The hook may pass another event on: the request goes on with that one.
+        resolved = ctx if resolved_event is event else replace(ctx, event=resolved_event)
         # Added before `handle` sees the response, so that the hook can change or drop them.
-        return _secured(app, resolved_event, await _dispatch(app, resolved_event, route, kind))
+        return _secured(app, resolved_event, await _dispatch(resolved))
 
     hook = app.hooks.handle
     try:
@@ -316,20 +323,18 @@ async def _handle(
             return json_redirect(app, exc)
         return redirect_response(exc)
     except Exception as exc:
-        error = await error_response(app, event, route, exc, as_json=kind.action_json)
-        return _secured(app, event, error)
+        return _secured(app, event, await error_response(ctx, exc))
 
 
-async def _dispatch(
-    app: Site, event: RequestEvent, route: Route | None, kind: Classified
-) -> Response:
+async def _dispatch(ctx: RequestContext) -> Response:
+    event, route = ctx.event, ctx.route
     if route is None:
         raise RequestError(404, f"Not found: {event.url.path}")
-    if kind.kind == "endpoint":
+    if ctx.kind.kind == "endpoint":
         assert route.endpoint is not None  # classify() said so
-        response = await call_endpoint(app, event, route.endpoint, as_json=kind.api_json)
+        response = await call_endpoint(ctx, route.endpoint)
     else:
-        response = await handle_page(app, event, route, kind)
+        response = await handle_page(ctx)
     if route.endpoint is not None and route.has_page and event.request.method in ("GET", "HEAD"):
         vary = response.headers.get("vary", "")
         if "accept" not in vary.lower() and vary != "*":

@@ -28,8 +28,8 @@ from starlette.responses import JSONResponse, Response
 from kite.exceptions import ActionFailure, RequestError
 from kite.forms.state import FORM_ID_FIELD, InvalidForm
 from kite.sansio.action_result import action_name
-from kite.sansio.negotiation import media_type
 from kite.server.calling import call_user
+from kite.server.context import RequestContext
 from kite.server.event import RequestEvent
 from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
@@ -45,25 +45,26 @@ __all__ = ["handle_validate"]
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-async def handle_validate(app: Site, event: RequestEvent, route: Route) -> Response:
+async def handle_validate(ctx: RequestContext) -> Response:
     """Answer a validation request: 200 `{"errors": {...}}` (empty when valid), 429 when
     over the action's rate. Other refusals (404, 413, 415) are raised as the request's
     errors."""
-    name, action = _action(event, route)
+    site, event, route = ctx.site, ctx.event, ctx.page_route
+    name, action = _action(event, route, ctx.kind.media_type)
     page_limit = route.page_server.body_size_limit if route.page_server else None
-    apply_body_limit(event, action, page_limit, app.settings.body_size_limit)
+    apply_body_limit(event, action, page_limit, site.settings.body_size_limit)
     await event.request.form()
     try:
-        await app.rate_limiter.check(event, route, declared_limits(action))
+        await site.rate_limiter.check(event, route, declared_limits(action))
     except RateLimited as exc:
         body = {"errors": {}, "message": exc.failure_data()["message"]}
         return JSONResponse(body, status_code=429, headers=exc.headers)
-    errors = await _validate(app, event, route, name)
+    errors = await _validate(site, event, route, name)
     # Private: the answer depends on what this client typed (and maybe on who is signed in).
     return JSONResponse({"errors": errors}, headers={"cache-control": "no-store"})
 
 
-def _action(event: RequestEvent, route: Route) -> tuple[str, Any]:
+def _action(event: RequestEvent, route: Route, body_type: str | None) -> tuple[str, Any]:
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise RequestError(405, f"Cannot validate: {route.id} has no form actions")
@@ -71,8 +72,8 @@ def _action(event: RequestEvent, route: Route) -> tuple[str, Any]:
     action = actions.get(name)
     if action is None:
         raise RequestError(404, f"Cannot validate: no action with name '{name}' in {route.id}")
-    content_type = event.request.headers.get("content-type")
-    if media_type(content_type) not in _FORM_TYPES:
+    if body_type not in _FORM_TYPES:
+        content_type = event.request.headers.get("content-type")
         raise RequestError(
             415, f"Validation expects form-encoded data — received {content_type or 'null'}"
         )
@@ -113,7 +114,7 @@ async def _run(validator: Any, event: RequestEvent, route: Route, name: str) -> 
 def _typed_form(event: RequestEvent) -> type[BaseModel] | None:
     form_data = event.request.parsed_form
     form_id = form_data.get(FORM_ID_FIELD) if form_data is not None else None
-    models = event._forms.models if event._forms is not None else {}
+    models = event.form_context.models
     return models.get(form_id) if isinstance(form_id, str) else None
 
 

@@ -1,0 +1,45 @@
+"""The request context: one request as the pipeline knows it once it has matched a route and
+classified the request — the site it reached, the event user code sees, the route and what
+the request is. Made once in kite.server.respond and handed down the request path (pages,
+actions, answers, documents) as one value instead of four arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kite.sansio import action_result
+from kite.sansio.classify import Classified
+from kite.server.event import URL, RequestEvent
+from kite.server.manifest import Route
+
+if TYPE_CHECKING:
+    from kite.server.site import Site
+
+__all__ = ["RequestContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    site: Site
+    event: RequestEvent
+    kind: Classified
+    # None only when no route matched (kind "not_found"): then only the error path runs.
+    route: Route | None = None
+
+    @property
+    def page_route(self) -> Route:
+        """The matched route, for the handlers that run only when one matched: pages,
+        actions, render and validation requests, endpoints."""
+        if self.route is None:
+            raise LookupError(f"{self.kind.kind} request to {self.event.url.path}: no route")
+        return self.route
+
+    def for_page(self) -> RequestContext:
+        """This action's request as its page sees it: the URL is the result's location,
+        without the action key (what the browser's refresh or render request asks for)."""
+        url = self.event.url
+        location = action_result.result_location(url.path, url.query)
+        event = self.event.with_url(URL(f"{url.scheme}://{url.netloc}{location}"))
+        return dataclasses.replace(self, event=event)
