@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from harness import install, report, sizes
+from harness import install, report, sizes, twin
 from harness.contenders import HOST, Running, StartError, all_contenders, cpu_seconds, serving
 from harness.paths import RESULTS, ROOT
 from harness.scenarios import SCENARIOS, Scenario
@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     scenarios = ",".join(s.name for s in SCENARIOS)
     parser = argparse.ArgumentParser(
         prog="bench/run",
-        description="Kite against SvelteKit, Starlette and raw ASGI (docs/benchmarks.md).",
+        description="Kite against SvelteKit, FastAPI, Starlette and raw ASGI (docs/benchmarks.md).",
     )
     # Whole seconds: wrk's -d takes no fractions.
     parser.add_argument("--duration", type=int, default=10, help="seconds timed per scenario (10)")
@@ -103,7 +103,7 @@ def main() -> int:
                     outcome = _measure(arguments, wrk, origin, running, scenario)
                     run.outcomes[(contender.name, scenario.name)] = outcome
                     print(f"   {scenario.name:<24} {_summary(outcome)}", flush=True)
-        except (StartError, install.InstallError) as exc:
+        except (StartError, install.InstallError, twin.TwinError) as exc:
             message = f"{contender.title} did not start: {exc}"
             print(f"   {message}", file=sys.stderr)
             run.errors.append(message.splitlines()[0])

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import install
+from harness import install, twin
 from harness.paths import APPS, LOGS, ROOT, SEED, VENV_PYTHON
 
 HOST = "127.0.0.1"
@@ -46,13 +46,20 @@ def _python_app(target: str) -> Callable[[int], list[str]]:
     return command
 
 
-def _kite(workers: int, *options: str, app_name: str = "kite") -> Callable[[int], list[str]]:
+def _kite(workers: int, *options: str, app: Path = APPS / "kite") -> Callable[[int], list[str]]:
     def command(port: int) -> list[str]:
-        app = str(APPS / app_name)
-        base = [str(VENV_PYTHON), "-m", "kite", "start", app, "--host", HOST]
+        base = [str(VENV_PYTHON), "-m", "kite", "start", str(app), "--host", HOST]
         return [*base, "--port", str(port), "--workers", str(workers), *options]
 
     return command
+
+
+def _write_twin(port: int) -> None:
+    twin.write_twin()
+
+
+def _install_fastapi(port: int) -> None:
+    install.ensure_fastapi()
 
 
 class SvelteKit:
@@ -78,7 +85,15 @@ def all_contenders(reinstall: bool = False) -> list[Contender]:
         Contender("kite", "Kite", _kite(1)),
         # The same app written as the docs write it: plain def loads, actions and handle,
         # typed forms on the login page (bench/apps/kite-plain).
-        Contender("kite-plain", "Kite, plain def", _kite(1, app_name="kite-plain")),
+        Contender("kite-plain", "Kite, plain def", _kite(1, app=APPS / "kite-plain")),
+        # kite-plain's very code with each load, action and hook made `async def`
+        # (bench/harness/twin.py): plain ÷ this is the cost of plain functions alone.
+        Contender(
+            "kite-plain-async",
+            "Kite, same code async",
+            _kite(1, app=twin.TWIN),
+            prepare=_write_twin,
+        ),
         Contender("kite-2w", "Kite ×2 workers", _kite(2), workers=2),
         # What the access log costs, and Kite like for like with the apps below, which log.
         Contender("kite-log", "Kite, access log on", _kite(1, "--access-log")),
@@ -89,6 +104,13 @@ def all_contenders(reinstall: bool = False) -> list[Contender]:
             env={"HOST": HOST, "BENCH_SEED": str(SEED)},
             prepare=sveltekit.prepare,
             preferred_port=41731,
+        ),
+        # Not a Kite dependency: installed (pinned) into .venv when it runs.
+        Contender(
+            "fastapi",
+            "FastAPI",
+            _python_app("fastapi_app:app"),
+            prepare=_install_fastapi,
         ),
         Contender("starlette", "Starlette", _python_app("starlette_app:app")),
         Contender("raw-asgi", "raw ASGI", _python_app("raw_asgi:app")),

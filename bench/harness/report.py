@@ -21,6 +21,7 @@ from harness.wrk import WrkResult
 PYTHON_PACKAGES = (
     "kite",
     "starlette",
+    "fastapi",
     "uvicorn",
     "uvloop",
     "httptools",
@@ -157,6 +158,28 @@ def _cpu_ratio(kite: Outcome, peer: Outcome) -> str:
     return f"{peer.cpu_us / kite.cpu_us:.2f}"
 
 
+KITES = ("kite", "kite-plain", "kite-plain-async", "kite-2w", "kite-log")
+
+
+def _pairs(names: list[str]) -> list[tuple[str, str]]:
+    """(Kite, peer) for each ratio column, of the contenders that ran."""
+    pairs = [("kite", peer) for peer in names if peer not in KITES and "kite" in names]
+    # The app as users write it against the peers the issue names, and like for like with
+    # the same code written async (plain functions' own cost).
+    pairs += [
+        ("kite-plain", peer)
+        for peer in ("fastapi", "sveltekit", "kite-plain-async")
+        if "kite-plain" in names and peer in names
+    ]
+    # Like for like with the hand-written apps, which log each request.
+    if "kite-log" in names and "starlette" in names:
+        pairs.append(("kite-log", "starlette"))
+    # The deployment a 2-core machine invites (Node runs JavaScript on one core).
+    if "kite-2w" in names and "sveltekit" in names:
+        pairs.append(("kite-2w", "sveltekit"))
+    return pairs
+
+
 def tables(run: Run) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for each table."""
     names = list(run.titles)
@@ -168,16 +191,8 @@ def tables(run: Run) -> list[tuple[str, list[str], list[list[str]]]]:
         ("Latency p50 / p99 (ms)", ["scenario", *run.titles.values()], latency),
         (CPU_TITLE, ["scenario", *run.titles.values()], cpu),
     ]
-    if "kite" in run.titles:
-        # Kite (one worker) against every other contender; Kite ×2 against SvelteKit too,
-        # the deployment a 2-core machine invites (Node runs JavaScript on one core).
-        kites = ("kite", "kite-2w", "kite-log")
-        pairs = [("kite", peer) for peer in names if peer not in kites]
-        # Like for like with the hand-written apps, which log each request.
-        if "kite-log" in run.titles and "starlette" in run.titles:
-            pairs.append(("kite-log", "starlette"))
-        if "kite-2w" in run.titles and "sveltekit" in run.titles:
-            pairs.append(("kite-2w", "sveltekit"))
+    pairs = _pairs(names)
+    if pairs:
         ratios = [
             [s.title, *(_ratio(run.outcome(k, s.name), run.outcome(p, s.name)) for k, p in pairs)]
             for s in run.scenarios

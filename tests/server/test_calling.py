@@ -195,3 +195,63 @@ def test_a_loop_that_closes_while_jobs_wait_leaves_the_next_loop_watched() -> No
     asyncio.run(first())
     asyncio.run(opened())
     assert gate.is_set()
+
+
+def test_jobs_that_finish_while_the_loop_is_busy_all_come_back_in_one_go() -> None:
+    threads = WorkerThreads(1)
+    woken: list[int] = []
+
+    async def main() -> list[int]:
+        loop = asyncio.get_running_loop()
+        real = loop.call_soon_threadsafe
+
+        def counted(*args: object, **kwargs: object) -> asyncio.Handle:
+            woken.append(1)
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        futures = [threads.submit(lambda i=i: i * i) for i in range(200)]
+        done = threading.Event()
+        threads.submit(done.set)
+        # The loop is busy (blocked here) while the thread finishes every job.
+        assert done.wait(10)
+        return list(await asyncio.gather(*futures))
+
+    assert asyncio.run(main()) == [i * i for i in range(200)]
+    # Finished jobs wait in the loop's mailbox for one wake-up, not one each (two when the
+    # last job, done.set, is posted just after the loop has woken up and emptied it).
+    assert len(woken) <= 2
+
+
+def test_a_cancelled_plain_call_waits_for_its_function_to_finish() -> None:
+    started, release = threading.Event(), threading.Event()
+    finished: list[bool] = []
+
+    def slow() -> None:
+        started.set()
+        release.wait(10)
+        finished.append(True)
+
+    async def main() -> None:
+        task = asyncio.create_task(call_user(slow, in_thread=True))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        task.cancel()
+        await asyncio.sleep(0)
+        assert not task.done()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert finished == [True]
+
+    asyncio.run(main())
+
+
+def test_loops_in_several_threads_each_get_their_own_results() -> None:
+    threads = WorkerThreads(2)
+
+    async def main(offset: int) -> list[int]:
+        return [await threads.run(lambda i=i: offset + i) for i in range(300)]
+
+    with ThreadPoolExecutor(3) as pool:
+        outcomes = list(pool.map(lambda offset: asyncio.run(main(offset)), (0, 1000, 2000)))
+    assert outcomes == [[offset + i for i in range(300)] for offset in (0, 1000, 2000)]

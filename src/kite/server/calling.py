@@ -11,6 +11,7 @@ a small load). See docs/architecture.md, "Plain functions", for the measurements
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import functools
@@ -36,16 +37,57 @@ __all__ = [
 DEFAULT_MAX_THREADS = 40
 
 
+class _Mailbox:
+    """Finished jobs on their way back to one event loop. A worker thread posts each job it
+    finishes; the first post wakes the loop (`call_soon_threadsafe`), and every job posted
+    before the loop gets to `deliver` rides on that one wake-up. Nothing is held back: a
+    job is delivered as soon as the loop runs, whatever the worker does next."""
+
+    __slots__ = ("done", "loop", "waking")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.done: collections.deque[_Job] = collections.deque()
+        self.waking = False  # a deliver is scheduled and has not started yet
+
+    def post(self, job: _Job) -> None:
+        """In a worker thread."""
+        self.done.append(job)
+        if self.waking:
+            return
+        self.waking = True
+        # RuntimeError: the loop has closed meanwhile, and nobody awaits the job.
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(self.deliver)
+
+    def deliver(self) -> None:
+        """On the loop. `waking` is cleared first, so that a job posted while these are
+        settled either is settled here too or schedules the next deliver: none is missed."""
+        self.waking = False
+        done = self.done
+        while done:
+            _settle(done.popleft())
+
+
 class _Job:
-    __slots__ = ("args", "context", "error", "finished", "function", "future", "loop", "value")
+    __slots__ = (
+        "args",
+        "context",
+        "error",
+        "finished",
+        "function",
+        "future",
+        "loop",
+        "mailbox",
+        "value",
+    )
 
     def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        function: Callable[..., Any],
-        args: tuple[Any, ...],
+        self, mailbox: _Mailbox, function: Callable[..., Any], args: tuple[Any, ...]
     ) -> None:
+        loop = mailbox.loop
         self.loop = loop
+        self.mailbox = mailbox
         self.future: asyncio.Future[Any] = loop.create_future()
         # Like asyncio.to_thread: the function sees the caller's context variables
         # (get_request_event()), and what it sets there stays in the thread.
@@ -90,6 +132,9 @@ class WorkerThreads:
         # The loop whose _watch is scheduled. Per loop, not a flag: a loop that closes with
         # its watch pending (a test client's) must not leave the next loop unwatched.
         self._watched: asyncio.AbstractEventLoop | None = None
+        # The mailbox of the loop that submitted last: a server has one loop, so one
+        # mailbox; a job keeps its own, so that loops taking turns (tests) stay apart.
+        self._mailbox: _Mailbox | None = None
 
     @property
     def threads(self) -> int:
@@ -112,14 +157,15 @@ class WorkerThreads:
         try:
             return await job.future
         except asyncio.CancelledError:
-            while not job.finished:
-                job.future = job.loop.create_future()
-                with contextlib.suppress(BaseException):
-                    await job.future
+            await _finished(job)
             raise
 
     def _start(self, function: Callable[..., Any], args: tuple[Any, ...]) -> _Job:
-        job = _Job(asyncio.get_running_loop(), function, args)
+        loop = asyncio.get_running_loop()
+        mailbox = self._mailbox
+        if mailbox is None or mailbox.loop is not loop:
+            mailbox = self._mailbox = _Mailbox(loop)
+        job = _Job(mailbox, function, args)
         self._jobs.put(job)
         if not self._threads:
             self._add_thread()
@@ -161,9 +207,15 @@ class WorkerThreads:
             except BaseException as exc:  # handed to the awaiting request, re-raised there
                 job.error = exc
             _worker.loop = None
-            # RuntimeError: the loop has closed meanwhile, and nobody awaits the job.
-            with contextlib.suppress(RuntimeError):
-                job.loop.call_soon_threadsafe(_settle, job)
+            job.mailbox.post(job)
+
+
+async def _finished(job: _Job) -> None:
+    """Wait, cancelled already, until `job`'s function has finished."""
+    while not job.finished:
+        job.future = job.loop.create_future()
+        with contextlib.suppress(BaseException):
+            await job.future
 
 
 def _settle(job: _Job) -> None:
@@ -231,9 +283,16 @@ async def call_user(function: Callable[..., Any], *args: Any, in_thread: bool = 
     if is_async(function):
         return await function(*args)
     if in_thread:
-        result = await _threads.run(function, *args)
+        # WorkerThreads.run without its coroutine: this is every plain action's path.
+        job = _threads._start(function, args)
+        try:
+            result = await job.future
+        except asyncio.CancelledError:
+            await _finished(job)
+            raise
     else:
         result = function(*args)
-    if inspect.isawaitable(result):
+    # What loads and actions mostly return skips the Awaitable ABC's isinstance check.
+    if result is not None and type(result) is not dict and inspect.isawaitable(result):
         result = await result
     return result
