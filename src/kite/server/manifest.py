@@ -134,8 +134,9 @@ class Manifest:
         return RouteMatcher([route.pattern for route in self.routes])
 
 
-def _template_name(path: Path, src: Path) -> str:
-    return path.relative_to(src).as_posix()
+def _template_name(folder: Folder, file: str) -> str:
+    """The name Jinja knows a route file by: its path from src/."""
+    return f"routes{folder.route_id.rstrip('/')}/{file}"
 
 
 def build_manifest(src: Path) -> Manifest:
@@ -148,13 +149,14 @@ def build_manifest(src: Path) -> Manifest:
     folders: dict[str, Folder] = {}
     routes: dict[str, Route] = {}
     templates: list[str] = []
-    for directory, subdirs, files in os.walk(routes_dir):
+    # Paths as strings here: Path.relative_to per folder was a good part of this walk.
+    top = str(routes_dir)
+    for directory, subdirs, files in os.walk(top):
         # Python's bytecode caches and hidden folders are not routes.
         subdirs[:] = sorted(d for d in subdirs if d != "__pycache__" and not d.startswith("."))
-        folder_path = Path(directory)
-        relative = folder_path.relative_to(routes_dir).as_posix()
-        route_id = "/" if relative == "." else "/" + relative
-        folder = Folder(route_id, folder_path)
+        relative = directory[len(top) :].replace(os.sep, "/")
+        route_id = relative or "/"
+        folder = Folder(route_id, Path(directory))
         folders[route_id] = folder
         route = _scan_folder(folder, sorted(files), src, templates)
         if route is not None:
@@ -177,10 +179,10 @@ def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[st
             )
     present = set(files)
     if "+layout.html" in present:
-        folder.layout_template = _template_name(folder.path / "+layout.html", src)
+        folder.layout_template = _template_name(folder, "+layout.html")
         templates.append(folder.layout_template)
     if "+error.html" in present:
-        folder.error_template = _template_name(folder.path / "+error.html", src)
+        folder.error_template = _template_name(folder, "+error.html")
         templates.append(folder.error_template)
     if "+layout.server.py" in present:
         folder.layout_server = load_server_module(
@@ -195,7 +197,7 @@ def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[st
         raise KiteError(f"{folder.path}: {exc}") from None
     route = Route(folder.route_id, pattern, [], has_page=is_page)
     if "+page.html" in present:
-        route.page_template = _template_name(folder.path / "+page.html", src)
+        route.page_template = _template_name(folder, "+page.html")
         templates.append(route.page_template)
     if "+page.server.py" in present:
         route.page_server = load_server_module(folder.path / "+page.server.py", src, is_page=True)

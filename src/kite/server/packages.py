@@ -61,16 +61,19 @@ class RoutePackages:
         if not routes.is_dir():
             return
         self.folders[routes] = _ensure_package(f"{self.root}.routes", routes)
+        # Folder paths as strings while walking (one Path per folder, not three: with
+        # 5,000 routes, making and hashing Paths was much of this walk).
+        packages = {str(routes): self.folders[routes]}
         for directory, subdirs, files in os.walk(routes):
             # Same rules as the route manifest: no bytecode caches or hidden folders.
             subdirs[:] = sorted(d for d in subdirs if d != "__pycache__" and not d.startswith("."))
-            parent = Path(directory)
             modules = [name.removesuffix(".py") for name in files if name.endswith(".py")]
             names = folder_package_names(subdirs, modules)
             for subdir in subdirs:
-                folder = parent / subdir
-                package = f"{self.folders[parent]}.{names[subdir]}"
-                self.folders[folder] = _ensure_package(package, folder)
+                folder = os.path.join(directory, subdir)
+                path = Path(folder)
+                package = _ensure_package(f"{packages[directory]}.{names[subdir]}", path)
+                packages[folder] = self.folders[path] = package
 
 
 def route_packages(src: Path) -> RoutePackages:

@@ -145,10 +145,15 @@ def _keep_compiled(renderer: Renderer, app_dir: Path, settings: Settings) -> Tem
 def _app_version(src: Path, runtime_version: str) -> str:
     """Changes whenever the app's files or the runtime change; the same in every worker."""
     digest = hashlib.sha256(runtime_version.encode())
-    for folder, dirs, files in sorted(os.walk(src)):
+    # Walked first and sorted after, so that the bytecode caches are left out of the walk
+    # (sorting the walk itself consumed it before a folder could be left out).
+    walked: list[tuple[str, list[str]]] = []
+    for folder, dirs, files in os.walk(src):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
+        walked.append((folder, files))
+    for folder, files in sorted(walked):
         for name in sorted(files):
-            stat = (Path(folder) / name).stat()
+            stat = os.stat(os.path.join(folder, name))
             digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
 
