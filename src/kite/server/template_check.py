@@ -69,6 +69,7 @@ def template_facts(template: nodes.Template) -> TemplateFacts:
     template at start-up, and each walk of a tree costs about as much as parsing it."""
     references: list[Reference] = []
     extends = has_marker = False
+    node: nodes.Node
     for node in template.find_all(_FACT_NODES):
         if isinstance(node, nodes.TemplateData | nodes.Const):
             text = node.data if isinstance(node, nodes.TemplateData) else node.value
@@ -85,7 +86,7 @@ def template_facts(template: nodes.Template) -> TemplateFacts:
 
 
 # Every node a fact is read from (a text holding a marker, a tag pulling a template in).
-_FACT_NODES = (*_TAGS, nodes.TemplateData, nodes.Const)
+_FACT_NODES: tuple[type[nodes.Node], ...] = (*_TAGS, nodes.TemplateData, nodes.Const)
 
 
 def find_references(template: nodes.Template) -> list[Reference]:
