@@ -145,15 +145,15 @@ def build_manifest(src: Path) -> Manifest:
     if not routes_dir.is_dir():
         raise KiteError(f"{routes_dir} does not exist: create it with a +page.html inside")
     # Before any route module runs: its folder, and every other, must be a package by then.
-    route_packages(src)
+    # Registering them walked the folders (no bytecode caches, no hidden folders): the
+    # manifest reads that walk instead of walking again.
+    walked = route_packages(src).walked
     folders: dict[str, Folder] = {}
     routes: dict[str, Route] = {}
     templates: list[str] = []
     # Paths as strings here: Path.relative_to per folder was a good part of this walk.
     top = str(routes_dir)
-    for directory, subdirs, files in os.walk(top):
-        # Python's bytecode caches and hidden folders are not routes.
-        subdirs[:] = sorted(d for d in subdirs if d != "__pycache__" and not d.startswith("."))
+    for directory, _, files in walked:
         relative = directory[len(top) :].replace(os.sep, "/")
         route_id = relative or "/"
         folder = Folder(route_id, Path(directory))
