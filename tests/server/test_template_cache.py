@@ -195,3 +195,25 @@ def test_kite_start_reads_the_cache_and_sees_edits(tmp_path: Path, serve_app: Se
     second = serve_app(app)
     assert "<h2>edited</h2><p>HI</p>" in second.client.get("/").text
     assert compiled(app) == ["routes/+page.html"]
+
+
+def test_what_the_check_learnt_comes_back_from_the_cache(tmp_path: Path) -> None:
+    # Whether a page can use the runtime (so its load data is sealed for it) is learnt from
+    # its templates at start-up; from the cache, it must come out the same.
+    app = make_app(tmp_path / "app")
+    write(
+        app,
+        {
+            "src/routes/form/+page.server.py": "def load(event):\n    return {'n': 1}\n",
+            "src/routes/form/+page.html": "{% include 'form.html' %}",
+            "src/lib/form.html": '<form method="post" use:enhance><button>go</button></form>',
+            "src/routes/plain/+page.server.py": "def load(event):\n    return {'n': 1}\n",
+            "src/routes/plain/+page.html": "<p>{{ data.n }}</p>",
+        },
+    )
+    for cached in (False, True):
+        with Client(create_app(app)) as client:
+            enhanced, plain = client.get("/form").text, client.get("/plain").text
+        assert '"token":null' not in enhanced
+        assert '"token":null' in plain
+        assert ("form.html" in compiled(app)) is not cached
