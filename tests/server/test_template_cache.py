@@ -2,6 +2,7 @@
 a second start compiles nothing it compiled before, an edited template (or filter) compiles
 again with every start-up check, and a cache that cannot be written never stops the app."""
 
+import marshal
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,24 @@ def test_a_corrupt_cache_file_is_compiled_over(tmp_path: Path) -> None:
     assert sorted(compiled(app)) == ["routes/+page.html", "row.html"]
     home(app)
     assert compiled(app) == []
+
+
+@pytest.mark.parametrize("broken", ["facts", "code", "entry"])
+def test_a_cache_file_of_another_shape_is_compiled_over(tmp_path: Path, broken: str) -> None:
+    app = make_app(tmp_path / "app")
+    home(app)
+    compiled(app)
+    path = app / ".kite/cache/templates/templates.marshal"
+    shape, fingerprint, entries = marshal.loads(path.read_bytes())
+    for key, (checksum, facts, code) in entries.items():
+        entries[key] = {
+            "facts": (checksum, ((1,),), code),
+            "code": (checksum, facts, "not code"),
+            "entry": "not an entry",
+        }[broken]
+    path.write_bytes(marshal.dumps((shape, fingerprint, entries)))
+    assert "<p>HI</p>" in home(app)
+    assert sorted(compiled(app)) == ["routes/+page.html", "row.html"]
 
 
 def test_the_cache_can_be_moved_or_switched_off(tmp_path: Path) -> None:

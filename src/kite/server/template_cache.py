@@ -107,15 +107,21 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: Bucket) -> None:
         entry = self._stored.get(bucket.key)
-        if entry is None or entry[0] != bucket.checksum:
+        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == bucket.checksum):
             return
         _, facts, code = entry
+        if not isinstance(code, CodeType):
+            return
         if facts is not None:
             recorded: dict[str, TemplateFacts] | None = getattr(
                 bucket.environment, "template_facts", None
             )
+            try:
+                thawed = _thaw(facts)
+            except (TypeError, ValueError):  # a file of another shape: compiled again
+                return
             if recorded is not None:
-                recorded[self._names[bucket.key]] = _thaw(facts)
+                recorded[self._names[bucket.key]] = thawed
         bucket.code = code
         self._used[bucket.key] = entry
 
