@@ -19,6 +19,7 @@ secret_key = "..."                  # env KITE_SECRET; seals the data token (see
 # secret_key = ["new...", "old..."]  # env KITE_SECRET (newest) + KITE_SECRET_FALLBACKS (a,b)
 max_token_size = "32K"              # larger page data is re-loaded instead of sealed
 token_max_age = 3600                # seconds a data token stays usable
+template_cache = ".kite/cache/templates"  # env KITE_TEMPLATE_CACHE; false: none (settings.md)
 
 [forms]
 max_fields = 1000                   # fields in one urlencoded or multipart body
@@ -57,7 +58,9 @@ from kite.server.calling import DEFAULT_MAX_THREADS
 from kite.server.csp import CspPolicy, parse_csp
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["DEFAULT_TEMPLATE_CACHE", "Settings", "load_settings"]
+
+DEFAULT_TEMPLATE_CACHE = ".kite/cache/templates"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Settings:
     flash_max_age: int = 600
     result_max_age: int = 60
     build_output: str = "build"
+    # Compiled templates kept between starts, relative to the app folder; None: not kept.
+    template_cache: str | None = DEFAULT_TEMPLATE_CACHE
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
     health_path: str | None = "/_kite/health"
@@ -110,7 +115,7 @@ _KNOWN = {
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
-    "render": {"secret_key", "max_token_size", "token_max_age"},
+    "render": {"secret_key", "max_token_size", "token_max_age", "template_cache"},
     "security": {"headers"},
     "csp": {"mode", "report_only", "directives"},
     "cookies": {"flash_max_age", "result_max_age"},
@@ -174,6 +179,9 @@ def load_settings(
             ),
             result_max_age=_count(
                 raw.get("cookies", {}).get("result_max_age", 60), "cookies.result_max_age", path
+            ),
+            template_cache=_template_cache(
+                environ.get("KITE_TEMPLATE_CACHE", render.get("template_cache", True)), path
             ),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
@@ -268,6 +276,20 @@ def _folder(value: Any, path: Path) -> str:
             f"not {value!r} (kite build empties it before writing)"
         )
     return value
+
+
+def _template_cache(value: Any, path: Path) -> str | None:
+    if value is True:
+        return DEFAULT_TEMPLATE_CACHE
+    if value is False or (isinstance(value, str) and value.strip().lower() in ("off", "false")):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise KiteError(
+            f"{path}: 'render.template_cache' (or KITE_TEMPLATE_CACHE) is the folder where "
+            'compiled templates are kept between starts, such as ".kite/cache/templates", '
+            f"or false (or off) to keep none; not {value!r}"
+        )
+    return value.strip()
 
 
 def _threads(value: Any, path: Path) -> int:

@@ -41,6 +41,9 @@ class RoutePackages:
     src: Path
     root: str  # "kite_app": a package with no folder of its own
     folders: dict[Path, str] = field(default_factory=dict)  # folder -> package name
+    # The route folders as `register` last walked them, top-down, each with its sorted
+    # subfolders and its files: the route manifest reads them rather than walk again.
+    walked: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
 
     def module_name(self, path: Path) -> str:
         """The module name Kite imports one of its files by (`+page.server.py`, hooks)."""
@@ -61,16 +64,21 @@ class RoutePackages:
         if not routes.is_dir():
             return
         self.folders[routes] = _ensure_package(f"{self.root}.routes", routes)
+        # Folder paths as strings while walking (one Path per folder, not three: with
+        # 5,000 routes, making and hashing Paths was much of this walk).
+        packages = {str(routes): self.folders[routes]}
+        self.walked = []
         for directory, subdirs, files in os.walk(routes):
-            # Same rules as the route manifest: no bytecode caches or hidden folders.
+            # Python's bytecode caches and hidden folders are neither packages nor routes.
             subdirs[:] = sorted(d for d in subdirs if d != "__pycache__" and not d.startswith("."))
-            parent = Path(directory)
+            self.walked.append((directory, subdirs, files))
             modules = [name.removesuffix(".py") for name in files if name.endswith(".py")]
             names = folder_package_names(subdirs, modules)
             for subdir in subdirs:
-                folder = parent / subdir
-                package = f"{self.folders[parent]}.{names[subdir]}"
-                self.folders[folder] = _ensure_package(package, folder)
+                folder = os.path.join(directory, subdir)
+                path = Path(folder)
+                package = _ensure_package(f"{packages[directory]}.{names[subdir]}", path)
+                packages[folder] = self.folders[path] = package
 
 
 def route_packages(src: Path) -> RoutePackages:

@@ -92,6 +92,11 @@ class Renderer:
             auto_reload=dev,
             extensions=[HeadExtension],
             enable_async=False,
+            # Every template stays compiled once compiled: the start-up check compiles each
+            # one the app can reach, and those are the ones rendering uses (Jinja's default
+            # of 400 would compile an app of 5,000 routes twice at start-up, and again on
+            # renders). The app's own templates are finite, so the cache is too.
+            cache_size=-1,
         )
         # `{{ form | tojson }}` writes what JSON.stringify would: compact, keys in order.
         self.environment.policies["json.dumps_kwargs"] = {

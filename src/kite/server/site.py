@@ -29,6 +29,7 @@ from kite.server.ratestores import open_store
 from kite.server.render import Renderer
 from kite.server.sealing import CookieSealer
 from kite.server.static import StaticFiles
+from kite.server.template_cache import TemplateCache, open_template_cache
 from kite.server.tokens import DataSealer
 
 __all__ = ["Site"]
@@ -63,7 +64,13 @@ class Site:
         self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
         if self.hooks.configure_templates is not None:
             self.hooks.configure_templates(self.renderer.environment)
-        self.renderer.compile_all(self.manifest.templates)
+        cache = _keep_compiled(self.renderer, app_dir, settings)
+        try:
+            self.renderer.compile_all(self.manifest.templates)
+        finally:
+            # Even when one template stops start-up, the others need not compile again.
+            if cache is not None:
+                cache.save()
         _learn_enhanced(self.renderer, self.manifest)
         self.static = StaticFiles(app_dir / "static", dev=self.dev)
         self.form_limits = FormLimits(
@@ -123,13 +130,30 @@ class Site:
         }
 
 
+def _keep_compiled(renderer: Renderer, app_dir: Path, settings: Settings) -> TemplateCache | None:
+    """Compiled templates kept on disk between starts (template_cache.py), unless the
+    setting is off or `configure_templates` set a bytecode cache of its own. Keyed on the
+    environment as configured by then."""
+    environment = renderer.environment
+    if settings.template_cache is None or environment.bytecode_cache is not None:
+        return None
+    cache = open_template_cache(app_dir / settings.template_cache, environment)
+    environment.bytecode_cache = cache
+    return cache
+
+
 def _app_version(src: Path, runtime_version: str) -> str:
     """Changes whenever the app's files or the runtime change; the same in every worker."""
     digest = hashlib.sha256(runtime_version.encode())
-    for folder, dirs, files in sorted(os.walk(src)):
+    # Walked first and sorted after, so that the bytecode caches are left out of the walk
+    # (sorting the walk itself consumed it before a folder could be left out).
+    walked: list[tuple[str, list[str]]] = []
+    for folder, dirs, files in os.walk(src):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
+        walked.append((folder, files))
+    for folder, files in sorted(walked):
         for name in sorted(files):
-            stat = (Path(folder) / name).stat()
+            stat = os.stat(os.path.join(folder, name))
             digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
 

@@ -65,33 +65,48 @@ MARKERS = ("data-enhance", "use:enhance", "/_kite/")
 
 
 def template_facts(template: nodes.Template) -> TemplateFacts:
-    return TemplateFacts(find_references(template), find_exports(template), _has_marker(template))
+    """The facts of a parsed template, from one walk of its tree: this runs for every
+    template at start-up, and each walk of a tree costs about as much as parsing it."""
+    references: list[Reference] = []
+    extends = has_marker = False
+    node: nodes.Node
+    for node in template.find_all(_FACT_NODES):
+        if isinstance(node, nodes.TemplateData | nodes.Const):
+            text = node.data if isinstance(node, nodes.TemplateData) else node.value
+            has_marker = has_marker or (
+                isinstance(text, str) and any(marker in text for marker in MARKERS)
+            )
+            continue
+        assert isinstance(node, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport)
+        extends = extends or isinstance(node, nodes.Extends)
+        reference = _reference(node)
+        if reference is not None:
+            references.append(reference)
+    return TemplateFacts(references, None if extends else _exports(template), has_marker)
 
 
-def _has_marker(template: nodes.Template) -> bool:
-    texts = [node.data for node in template.find_all(nodes.TemplateData)]
-    texts += [node.value for node in template.find_all(nodes.Const) if isinstance(node.value, str)]
-    return any(marker in text for text in texts for marker in MARKERS)
+# Every node a fact is read from (a text holding a marker, a tag pulling a template in).
+_FACT_NODES: tuple[type[nodes.Node], ...] = (*_TAGS, nodes.TemplateData, nodes.Const)
 
 
 def find_references(template: nodes.Template) -> list[Reference]:
     """The templates a parsed template pulls in by literal name, in source order."""
-    found: list[Reference] = []
-    for node in template.find_all(tuple(_TAGS)):
-        assert isinstance(node, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport)
-        names = _literal_names(node.template)
-        if names is None:
-            continue
-        found.append(
-            Reference(
-                _TAGS[type(node)],
-                names,
-                node.lineno,
-                ignore_missing=isinstance(node, nodes.Include) and node.ignore_missing,
-                imports=_imported(node),
-            )
-        )
-    return found
+    return template_facts(template).references
+
+
+def _reference(
+    node: nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport,
+) -> Reference | None:
+    names = _literal_names(node.template)
+    if names is None:
+        return None
+    return Reference(
+        _TAGS[type(node)],
+        names,
+        node.lineno,
+        ignore_missing=isinstance(node, nodes.Include) and node.ignore_missing,
+        imports=_imported(node),
+    )
 
 
 def _literal_names(expression: nodes.Expr) -> tuple[str, ...] | None:
@@ -113,8 +128,10 @@ def _imported(node: nodes.Node) -> tuple[str, ...]:
 def find_exports(template: nodes.Template) -> frozenset[str] | None:
     """The names `{% from %}` can take from a template (its top-level macros and `set`s), or
     None when that cannot be known without running it (it extends another)."""
-    if template.find(nodes.Extends) is not None:
-        return None
+    return template_facts(template).exports
+
+
+def _exports(template: nodes.Template) -> frozenset[str]:
     names: set[str] = set()
     for node in template.body:
         if isinstance(node, nodes.Macro):
