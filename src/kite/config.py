@@ -279,9 +279,11 @@ def _folder(value: Any, path: Path) -> str:
 
 
 def _template_cache(value: Any, path: Path) -> str | None:
-    if value is True:
+    word = value.strip().lower() if isinstance(value, str) else None
+    # From the environment every value is a string: "true" and "on" mean the default folder.
+    if value is True or word in ("on", "true"):
         return DEFAULT_TEMPLATE_CACHE
-    if value is False or (isinstance(value, str) and value.strip().lower() in ("off", "false")):
+    if value is False or word in ("off", "false"):
         return None
     if not isinstance(value, str) or not value.strip():
         raise KiteError(

@@ -186,6 +186,9 @@ def test_template_cache_setting(tmp_path: Path) -> None:
     assert load_settings(tmp_path, environ={}).template_cache == ".kite/cache/templates"
     assert load_settings(tmp_path, environ={"KITE_TEMPLATE_CACHE": "off"}).template_cache is None
     assert load_settings(tmp_path, environ={"KITE_TEMPLATE_CACHE": "/c"}).template_cache == "/c"
+    # From the environment, "true" is the default folder, not a folder named "true".
+    on = load_settings(tmp_path, environ={"KITE_TEMPLATE_CACHE": "True"}).template_cache
+    assert on == ".kite/cache/templates"
     (tmp_path / "kite.toml").write_text("[render]\ntemplate_cache = 3\n")
     with pytest.raises(KiteError, match=r"render\.template_cache"):
         load_settings(tmp_path, environ={})
