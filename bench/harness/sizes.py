@@ -82,8 +82,8 @@ def page_scripts(host: str, port: int, page: str = "/login") -> list[Asset]:
     return assets
 
 
-# When <html data-kite-ready> appears, on the page's own clock (as tests/browser/
-# test_runtime_size.py measures it): a fetch that started later was not needed to become
+# When <html data-kite-ready> appears, on the page's own clock (tests/browser/
+# test_runtime_size.py uses these two as well): a fetch that started later was not needed to become
 # interactive, such as the modules the runtime preloads once the page is idle.
 READY_CLOCK = """
 new MutationObserver((_, observer) => {

@@ -7,33 +7,24 @@ Sizes are deterministic, so this is no timing assertion."""
 from __future__ import annotations
 
 import gzip
+import sys
 from pathlib import Path
 
 from playwright.sync_api import Browser, Response
 from support.servers import ServeApp, Server
 
-APP = Path(__file__).resolve().parents[2] / "examples" / "auth-todos"
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "examples" / "auth-todos"
+# The same probe as the benchmark's report (the moment the page is ready, on its own clock,
+# and the fetches that started before it), so that both count the same files.
+sys.path.insert(0, str(ROOT / "bench"))
+from harness.sizes import READY_CLOCK, STARTED_BEFORE_READY  # noqa: E402
+
 BUDGET = 8192
 
 
 def demo(serve_app: ServeApp, tmp_path: Path) -> Server:
     return serve_app(APP, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}"})
-
-
-# When <html data-kite-ready> appears, on the page's own clock: a fetch that started later was
-# not needed to become interactive.
-READY_CLOCK = """
-new MutationObserver((_, observer) => {
-  if (document.documentElement.hasAttribute('data-kite-ready')) {
-    window.__kiteReadyAt = performance.now();
-    observer.disconnect();
-  }
-}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-kite-ready'] });
-"""
-
-STARTED_BEFORE_READY = """() => performance.getEntriesByType('resource')
-  .filter((entry) => entry.startTime <= window.__kiteReadyAt)
-  .map((entry) => entry.name)"""
 
 
 def up_front_scripts(browser: Browser, url: str) -> dict[str, bytes]:
