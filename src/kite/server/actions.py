@@ -56,7 +56,7 @@ async def run_action(ctx: RequestContext) -> Outcome:
     """Select the action the request names, put its limits in force, read the body, run it."""
     site, event, route, kind = ctx.site, ctx.event, ctx.page_route, ctx.kind
     try:
-        action = _select(site, event, route, kind.media_type)
+        action = _select(ctx, route)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
         # the rate (whose key may need the form) after it.
         page_limit = route.page_server.body_size_limit if route.page_server else None
@@ -81,7 +81,9 @@ async def run_action(ctx: RequestContext) -> Outcome:
     return _classify(route, returned)
 
 
-def _select(app: Site, event: RequestEvent, route: Route, body_type: str | None) -> Any:
+def _select(ctx: RequestContext, route: Route) -> Any:
+    """The action the request's query names, if the page has it and the body is a form's."""
+    app, event = ctx.site, ctx.event
     actions = route.page_server.actions if route.page_server is not None else None
     if actions is None:
         raise _method_not_allowed(route, app.dev)
@@ -95,7 +97,7 @@ def _select(app: Site, event: RequestEvent, route: Route, body_type: str | None)
             404, f"No action with name '{name}' found", hint=_dev_hint(app, route, requested)
         )
     # What an HTML form (or SvelteKit's client) sends: the same types the CSRF check guards.
-    if body_type not in FORM_CONTENT_TYPES:
+    if ctx.kind.media_type not in FORM_CONTENT_TYPES:
         content_type = event.request.headers.get("content-type")
         raise RequestError(
             415, f"Form actions expect form-encoded data — received {content_type or 'null'}"
