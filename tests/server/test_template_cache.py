@@ -239,3 +239,29 @@ def test_what_the_check_learnt_comes_back_from_the_cache(tmp_path: Path) -> None
         assert '"token":null' not in enhanced
         assert '"token":null' in plain
         assert ("form.html" in compiled(app)) is not cached
+
+
+EXTENSION = '''
+from jinja2.ext import Extension
+
+
+class Quiet(Extension):
+    """Parses as Jinja does; {version}"""
+'''
+
+
+def test_an_edited_extension_compiles_the_templates_again(tmp_path: Path) -> None:
+    # An extension takes part in parsing, so its code is part of the key, not only its name.
+    app = make_app(tmp_path / "app")
+    hooks = app / "src/hooks.server.py"
+    hooks.write_text(
+        hooks.read_text() + "    environment.add_extension('lib.quiet.Quiet')\n", encoding="utf-8"
+    )
+    write(app, {"src/lib/quiet.py": EXTENSION.format(version="first")})
+    assert "<p>HI</p>" in home(app)
+    assert sorted(compiled(app)) == ["routes/+page.html", "row.html"]
+    assert "<p>HI</p>" in home(app)
+    assert compiled(app) == []
+    write(app, {"src/lib/quiet.py": EXTENSION.format(version="second")})
+    assert "<p>HI</p>" in home(app)
+    assert sorted(compiled(app)) == ["routes/+page.html", "row.html"]

@@ -219,7 +219,12 @@ def fingerprint(environment: jinja2.Environment) -> str:
     for option in _SYNTAX:
         digest.update(f"{option}={getattr(environment, option)!r}\0".encode())
     digest.update(_callable_digest(environment.finalize))
-    digest.update(repr(sorted(environment.extensions)).encode())
+    # An extension rewrites templates as they are parsed: its code, not only its name.
+    for name in sorted(environment.extensions):
+        digest.update(name.encode() + b"\0")
+        digest.update(
+            _source_digest(sys.modules.get(type(environment.extensions[name]).__module__))
+        )
     for table in (environment.filters, environment.tests):
         _digest_table(digest, table)
     return digest.hexdigest()
