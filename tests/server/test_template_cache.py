@@ -250,18 +250,21 @@ class Quiet(Extension):
 '''
 
 
+QUIET = "src/kite_cache_test_quiet.py"
+
+
 def test_an_edited_extension_compiles_the_templates_again(tmp_path: Path) -> None:
     # An extension takes part in parsing, so its code is part of the key, not only its name.
     app = make_app(tmp_path / "app")
     hooks = app / "src/hooks.server.py"
-    hooks.write_text(
-        hooks.read_text() + "    environment.add_extension('lib.quiet.Quiet')\n", encoding="utf-8"
-    )
-    write(app, {"src/lib/quiet.py": EXTENSION.format(version="first")})
+    # A module name of its own: another app's `lib` must not be this one's (sys.modules).
+    extension = "    environment.add_extension('kite_cache_test_quiet.Quiet')\n"
+    hooks.write_text(hooks.read_text() + extension, encoding="utf-8")
+    write(app, {QUIET: EXTENSION.format(version="first")})
     assert "<p>HI</p>" in home(app)
     assert sorted(compiled(app)) == ["routes/+page.html", "row.html"]
     assert "<p>HI</p>" in home(app)
     assert compiled(app) == []
-    write(app, {"src/lib/quiet.py": EXTENSION.format(version="second")})
+    write(app, {QUIET: EXTENSION.format(version="second")})
     assert "<p>HI</p>" in home(app)
     assert sorted(compiled(app)) == ["routes/+page.html", "row.html"]

@@ -134,13 +134,20 @@ class Manifest:
         return RouteMatcher([route.pattern for route in self.routes])
 
 
-def _template_name(folder: Folder, file: str) -> str:
+_ROUTE_TEMPLATES = ("+layout.html", "+error.html", "+page.html")
+
+
+def _template_name(route_id: str, file: str) -> str:
     """The name Jinja knows a route file by: its path from src/."""
-    return f"routes{folder.route_id.rstrip('/')}/{file}"
+    return f"routes{route_id.rstrip('/')}/{file}"
 
 
-def build_manifest(src: Path) -> Manifest:
-    """Scan `src/routes`, import every server module and check the tree for mistakes."""
+def build_manifest(
+    src: Path, before_imports: Callable[[list[str]], None] | None = None
+) -> Manifest:
+    """Scan `src/routes`, import every server module and check the tree for mistakes.
+    `before_imports` is given the route templates' names before any route module is
+    imported (compile_ahead.py compiles them meanwhile)."""
     routes_dir = src / "routes"
     if not routes_dir.is_dir():
         raise KiteError(f"{routes_dir} does not exist: create it with a +page.html inside")
@@ -153,6 +160,15 @@ def build_manifest(src: Path) -> Manifest:
     templates: list[str] = []
     # Paths as strings here: Path.relative_to per folder was a good part of this walk.
     top = str(routes_dir)
+    if before_imports is not None:
+        before_imports(
+            [
+                _template_name(directory[len(top) :].replace(os.sep, "/") or "/", file)
+                for directory, _, files in walked
+                for file in _ROUTE_TEMPLATES
+                if file in files
+            ]
+        )
     for directory, _, files in walked:
         relative = directory[len(top) :].replace(os.sep, "/")
         route_id = relative or "/"
@@ -183,10 +199,10 @@ def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[st
             )
     present = set(files)
     if "+layout.html" in present:
-        folder.layout_template = _template_name(folder, "+layout.html")
+        folder.layout_template = _template_name(folder.route_id, "+layout.html")
         templates.append(folder.layout_template)
     if "+error.html" in present:
-        folder.error_template = _template_name(folder, "+error.html")
+        folder.error_template = _template_name(folder.route_id, "+error.html")
         templates.append(folder.error_template)
     if "+layout.server.py" in present:
         folder.layout_server = load_server_module(
@@ -201,7 +217,7 @@ def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[st
         raise KiteError(f"{folder.path}: {exc}") from None
     route = Route(folder.route_id, pattern, [], has_page=is_page)
     if "+page.html" in present:
-        route.page_template = _template_name(folder, "+page.html")
+        route.page_template = _template_name(folder.route_id, "+page.html")
         templates.append(route.page_template)
     if "+page.server.py" in present:
         route.page_server = load_server_module(folder.path / "+page.server.py", src, is_page=True)

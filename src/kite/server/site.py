@@ -17,6 +17,7 @@ from kite.sansio.ratelimit import parse_store
 from kite.server.assets import RuntimeAssets
 from kite.server.body import FormLimits
 from kite.server.calling import set_max_threads
+from kite.server.compile_ahead import CompileAhead
 from kite.server.csp import NonceText
 from kite.server.event import current_event
 from kite.server.flash import FlashView
@@ -59,12 +60,21 @@ class Site:
         if str(self.src) not in sys.path:
             sys.path.insert(0, str(self.src))
         self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
-        self.manifest: Manifest = build_manifest(self.src)
         self.renderer = Renderer(self.src, dev=self.dev)
         self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
         if self.hooks.configure_templates is not None:
             self.hooks.configure_templates(self.renderer.environment)
         cache = _keep_compiled(self.renderer, app_dir, settings)
+        # Many templates not in the cache yet: a child compiles them while the route
+        # modules are imported here (compile_ahead.py).
+        ahead = CompileAhead(self.renderer, cache)
+        try:
+            self.manifest: Manifest = build_manifest(self.src, before_imports=ahead.start)
+            ahead.compile_here()
+        except BaseException:
+            ahead.cancel()
+            raise
+        ahead.join()
         try:
             self.renderer.compile_all(self.manifest.templates)
         finally:

@@ -134,12 +134,22 @@ class TemplateCache(jinja2.BytecodeCache):
         self._used[bucket.key] = (bucket.checksum, frozen, bucket.code)
         self._changed = True
 
-    def save(self) -> None:
-        """Write what this start compiled or used, if that differs from what was read;
-        quietly nothing when the folder cannot be written."""
+    def names(self) -> set[str]:
+        """The templates the file holds (maybe of another source than today's)."""
+        return {key.split("\0")[1] for key in self._stored}
+
+    def reload(self) -> None:
+        """Read the file again: what another process (compile_ahead.py) wrote meanwhile."""
+        self._stored = self._read()
+
+    def save(self, *, keep_unused: bool = False) -> None:
+        """Write what this start compiled or used (`keep_unused`: and the rest of what was
+        read), if that differs from what was read; quietly nothing when the folder cannot
+        be written."""
         if not self._changed and len(self._used) == len(self._stored):
             return
-        data = marshal.dumps((_FORMAT, self.fingerprint, self._used))
+        entries = {**self._stored, **self._used} if keep_unused else self._used
+        data = marshal.dumps((_FORMAT, self.fingerprint, entries))
         try:
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             try:
@@ -155,7 +165,7 @@ class TemplateCache(jinja2.BytecodeCache):
         except OSError as exc:
             logger.debug("template cache %s not written: %s", self.path, exc)
             return
-        self._stored = dict(self._used)
+        self._stored = dict(entries)
         self._changed = False
 
     def clear(self) -> None:
