@@ -134,6 +134,7 @@ class Manifest:
         return RouteMatcher([route.pattern for route in self.routes])
 
 
+# A folder's templates, in the order the start-up check compiles them.
 _ROUTE_TEMPLATES = ("+layout.html", "+error.html", "+page.html")
 
 
@@ -157,24 +158,21 @@ def build_manifest(
     walked = route_packages(src).walked
     folders: dict[str, Folder] = {}
     routes: dict[str, Route] = {}
-    templates: list[str] = []
     # Paths as strings here: Path.relative_to per folder was a good part of this walk.
     top = str(routes_dir)
+    templates = [
+        _template_name(_route_id(directory, top), file)
+        for directory, _, files in walked
+        for file in _ROUTE_TEMPLATES
+        if file in files
+    ]
     if before_imports is not None:
-        before_imports(
-            [
-                _template_name(directory[len(top) :].replace(os.sep, "/") or "/", file)
-                for directory, _, files in walked
-                for file in _ROUTE_TEMPLATES
-                if file in files
-            ]
-        )
+        before_imports(templates)
     for directory, _, files in walked:
-        relative = directory[len(top) :].replace(os.sep, "/")
-        route_id = relative or "/"
+        route_id = _route_id(directory, top)
         folder = Folder(route_id, Path(directory))
         folders[route_id] = folder
-        route = _scan_folder(folder, sorted(files), src, templates)
+        route = _scan_folder(folder, sorted(files), src)
         if route is not None:
             routes[route_id] = route
     for route in routes.values():
@@ -188,7 +186,12 @@ def build_manifest(
     return manifest
 
 
-def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[str]) -> Route | None:
+def _route_id(directory: str, top: str) -> str:
+    """The route id of a folder below src/routes (`top`), both as the walk gives them."""
+    return directory[len(top) :].replace(os.sep, "/") or "/"
+
+
+def _scan_folder(folder: Folder, files: list[str], src: Path) -> Route | None:
     for name in files:
         if name.startswith("+") and name not in _KNOWN_FILES:
             hint = _SUGGESTIONS.get(name)
@@ -200,10 +203,8 @@ def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[st
     present = set(files)
     if "+layout.html" in present:
         folder.layout_template = _template_name(folder.route_id, "+layout.html")
-        templates.append(folder.layout_template)
     if "+error.html" in present:
         folder.error_template = _template_name(folder.route_id, "+error.html")
-        templates.append(folder.error_template)
     if "+layout.server.py" in present:
         folder.layout_server = load_server_module(
             folder.path / "+layout.server.py", src, is_page=False
@@ -218,7 +219,6 @@ def _scan_folder(folder: Folder, files: list[str], src: Path, templates: list[st
     route = Route(folder.route_id, pattern, [], has_page=is_page)
     if "+page.html" in present:
         route.page_template = _template_name(folder.route_id, "+page.html")
-        templates.append(route.page_template)
     if "+page.server.py" in present:
         route.page_server = load_server_module(folder.path / "+page.server.py", src, is_page=True)
     if "+server.py" in present:
