@@ -1,8 +1,13 @@
 """+server.py endpoints over real HTTP."""
 
+from pathlib import Path
+
 import pytest
 from support import APPS
 from support.servers import ServeApp, Server
+
+from kite import create_app
+from kite.testing import Client
 
 
 @pytest.fixture
@@ -66,3 +71,24 @@ def test_page_and_endpoint_split_by_accept(basics: Server) -> None:
         "/negotiation", headers={"accept": "text/html", "content-type": "application/json"}
     )
     assert put.text == "PUT"
+
+
+def test_a_failed_endpoint_shows_browsers_the_root_error_page(tmp_path: Path) -> None:
+    # Not the error page nearest the endpoint: SvelteKit answers a failed +server.js with its
+    # app-wide error page too.
+    files = {
+        "src/routes/+page.html": "<p>home</p>",
+        "src/routes/+error.html": "<p>root {{ page.status }}: {{ page.error.message }}</p>",
+        "src/routes/api/+error.html": "<p>nearest {{ page.status }}</p>",
+        "src/routes/api/boom/+server.py": (
+            "from kite import error\n\n\ndef GET(event):\n    error(418, 'teapot')\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    with Client(create_app(tmp_path)) as client:
+        response = client.get("/api/boom", headers={"accept": "text/html"})
+    assert response.status_code == 418
+    assert "<p>root 418: teapot</p>" in response.text
+    assert "nearest" not in response.text

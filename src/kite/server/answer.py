@@ -5,6 +5,7 @@ ActionResult, an endpoint's error), as the request's classification says."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 from starlette.responses import JSONResponse, Response
@@ -89,7 +90,8 @@ async def endpoint_error(ctx: RequestContext, exc: BaseException) -> Response:
     if ctx.kind.api_json:
         error = await public_error(ctx.site, exc, ctx.event)
         return JSONResponse(error.body, status_code=error.status, headers=error.headers)
-    return await error_response(ctx, exc, as_html=True)
+    # The root's error page, as SvelteKit answers a failed +server.js: not the page's.
+    return await error_response(replace(ctx, route=None), exc)
 
 
 def _is_falsy(value: Any) -> bool:
