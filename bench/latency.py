@@ -42,7 +42,7 @@ from typing import Any
 from harness import install
 from harness.contenders import HOST, Contender, all_contenders, serving
 from harness.paths import RESULTS, ROOT
-from harness.report import KEEP_MARKER
+from harness.report import write_section
 from playwright.sync_api import Browser, CDPSession, Page, Request, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -296,24 +296,6 @@ def section(results: list[Results], arguments: argparse.Namespace, versions: str
     return "\n".join(lines) + "\n"
 
 
-def write(text: str, output: Path) -> None:
-    """Replace the section written last time; else add it right after the marker of the
-    hand-written part (which bench/run keeps); else at the end. A new file gets the
-    section alone."""
-    current = output.read_text(encoding="utf-8") if output.is_file() else ""
-    if BEGIN in current and END in current:
-        before, rest = current.split(BEGIN, 1)
-        updated = before + text + rest.split(END, 1)[1].removeprefix("\n")
-    elif KEEP_MARKER in current:
-        before, after = current.split(KEEP_MARKER, 1)
-        updated = before + KEEP_MARKER + "\n\n" + text + "\n" + after.lstrip("\n")
-    elif current:
-        updated = current.rstrip("\n") + "\n\n" + text
-    else:
-        updated = text
-    output.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/latency.py", description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="kite,sveltekit", help="kite, sveltekit or both")
@@ -343,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(results, arguments, versions)
     print(text)
     output = Path(arguments.output)
-    write(text, output if output.is_absolute() else (ROOT / output))
+    write_section(text, output if output.is_absolute() else (ROOT / output), BEGIN, END)
     return 0
 
 

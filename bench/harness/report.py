@@ -297,6 +297,25 @@ def kept_sections(path: Path) -> str:
     return "" if at < 0 else text[at:]
 
 
+def write_section(text: str, output: Path, begin: str, end: str) -> None:
+    """Write a section of its own (bench/latency.py's, bench/plain_cost.py's) into a report:
+    replace the one between `begin` and `end` written last time; else add it right after
+    the marker of the hand-written part (which bench/run keeps); else at the end. A new
+    file gets the section alone."""
+    current = output.read_text(encoding="utf-8") if output.is_file() else ""
+    if begin in current and end in current:
+        before, rest = current.split(begin, 1)
+        updated = before + text + rest.split(end, 1)[1].removeprefix("\n")
+    elif KEEP_MARKER in current:
+        before, after = current.split(KEEP_MARKER, 1)
+        updated = before + KEEP_MARKER + "\n\n" + text + "\n" + after.lstrip("\n")
+    elif current:
+        updated = current.rstrip("\n") + "\n\n" + text
+    else:
+        updated = text
+    output.write_text(updated, encoding="utf-8")
+
+
 def markdown(run: Run, kept: str = "") -> str:
     lines = [
         "# Benchmark results",

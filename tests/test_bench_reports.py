@@ -1,0 +1,58 @@
+"""The benchmark's report helpers: a section of its own (bench/latency.py's,
+bench/plain_cost.py's) lands in bench/RESULTS.md where it should and replaces its last
+version, and plain_cost's table divides the right medians."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import plain_cost  # noqa: E402
+from harness.report import KEEP_MARKER, write_section  # noqa: E402
+from harness.scenarios import SCENARIOS  # noqa: E402
+
+BEGIN, END = "<!-- x: begin -->", "<!-- x: end -->"
+SECTION = f"{BEGIN}\nnew\n{END}\n"
+
+
+@pytest.mark.parametrize(
+    ("current", "expected"),
+    [
+        (None, SECTION),
+        ("tables\n", f"tables\n\n{SECTION}"),
+        (
+            f"tables\n{KEEP_MARKER}\nby hand\n",
+            f"tables\n{KEEP_MARKER}\n\n{SECTION}\nby hand\n",
+        ),
+        (
+            f"tables\n{KEEP_MARKER}\n\n{BEGIN}\nold\n{END}\nby hand\n",
+            f"tables\n{KEEP_MARKER}\n\n{SECTION}by hand\n",
+        ),
+    ],
+)
+def test_a_section_is_added_once_and_then_replaced(
+    tmp_path: Path, current: str | None, expected: str
+) -> None:
+    output = tmp_path / "RESULTS.md"
+    if current is not None:
+        output.write_text(current, encoding="utf-8")
+    write_section(SECTION, output, BEGIN, END)
+    assert output.read_text(encoding="utf-8") == expected
+    write_section(SECTION, output, BEGIN, END)  # again: still one section
+    assert output.read_text(encoding="utf-8") == expected
+
+
+def test_plain_cost_divides_the_median_rounds() -> None:
+    scenario = SCENARIOS[0]
+    samples = {
+        ("kite-plain", scenario.name): plain_cost.Samples([120, 100, 300], [900, 1000, 500]),
+        ("kite-plain-async", scenario.name): plain_cost.Samples([100, 80, 90], [1100, 1200, 1000]),
+    }
+    row = plain_cost.table([scenario], samples)[2]
+    # Medians 120 and 90 µs: 1.33; per round 1.20, 1.25, 3.33; req/s medians 1100 ÷ 900.
+    assert row == f"| {scenario.title} | 120 (100–300) | 90 (80–100) | 1.33 (1.20–3.33) | 1.22 |"
