@@ -34,7 +34,9 @@ def sequence(*handles: Handle) -> Handle:
             async def next_resolve(next_event: RequestEvent) -> Response:
                 return await run(index + 1, next_event)
 
-            response: Response = await call_user(handles[index], current, next_resolve)
+            response: Response = await call_user(
+                handles[index], current, next_resolve, in_thread=True
+            )
             return response
 
         return await run(0, event)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from support import APPS
-from support.servers import ServeApp
+from support.servers import ServeApp, Server
 
 from kite.config import load_settings
 from kite.exceptions import KiteError
@@ -21,10 +23,22 @@ from kite.server.calling import WorkerThreads, call_user, in_worker_thread, run_
 flavour: contextvars.ContextVar[str] = contextvars.ContextVar("flavour", default="none")
 
 
+def _held(server: Server, pool: ThreadPoolExecutor, path: str) -> Future[httpx.Response]:
+    """Send `path`, which blocks a thread at the gate, and return once it waits there. Were
+    the blocked function on the event loop, /waiting would not answer until it gave up."""
+    held = pool.submit(server.client.get, path, timeout=30)
+    deadline = time.monotonic() + 30
+    while not server.client.get("/waiting", timeout=30).json()["waiting"]:
+        assert not held.done(), held.result().text
+        assert time.monotonic() < deadline, f"{path} never reached the gate"
+        time.sleep(0.01)
+    return held
+
+
 def test_a_blocked_plain_load_does_not_stall_a_concurrent_request(serve_app: ServeApp) -> None:
     server = serve_app(APPS / "plain_threads")
     with ThreadPoolExecutor(1) as pool:
-        held = pool.submit(server.client.get, "/held", timeout=30)
+        held = _held(server, pool, "/held")
         # /held's load now blocks its worker thread until /release's load opens the gate:
         # this request is served meanwhile, by another thread, or /held reports False.
         released = server.client.get("/release", timeout=30)
@@ -39,7 +53,7 @@ def test_a_blocked_plain_load_does_not_stall_a_concurrent_request(serve_app: Ser
 def test_a_blocked_plain_load_does_not_stall_a_plain_action(serve_app: ServeApp) -> None:
     server = serve_app(APPS / "plain_threads")
     with ThreadPoolExecutor(1) as pool:
-        held = pool.submit(server.client.get, "/held", timeout=30)
+        held = _held(server, pool, "/held")
         opened = server.client.post(
             "/release",
             data={"go": "1"},
@@ -48,6 +62,30 @@ def test_a_blocked_plain_load_does_not_stall_a_plain_action(serve_app: ServeApp)
         )
         assert "opened by /release" in opened.text
         assert "released: True" in held.result().text
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "expected"),
+    [
+        # A plain `handle` blocked (a session looked up with a blocking driver) ...
+        ("/held-by-handle", 200, "released: True"),
+        # ... and a plain `handle_error` blocked while reporting a failed load.
+        ("/broken-held", 500, "reported; released: True"),
+    ],
+)
+def test_a_blocked_plain_hook_does_not_stall_a_concurrent_request(
+    serve_app: ServeApp, path: str, status: int, expected: str
+) -> None:
+    server = serve_app(APPS / "plain_threads")
+    with ThreadPoolExecutor(1) as pool:
+        held = _held(server, pool, path)
+        # The hook waits in its worker thread until /release's load opens the gate: run on
+        # the event loop, it would hold this request back, and report False after 20 s.
+        released = server.client.get("/release", timeout=30)
+        assert released.status_code == 200
+        answer = held.result()
+    assert answer.status_code == status
+    assert expected in answer.text
 
 
 def test_context_variables_reach_the_thread_and_stay_there() -> None:

@@ -65,7 +65,7 @@ async def _from_hook(
     if hook is None or event is None:
         return {"message": message}
     try:
-        result = await call_user(hook, exc, event, status, message)
+        result = await call_user(hook, exc, event, status, message, in_thread=True)
     except Exception:
         logger.exception("handle_error in %s raised while handling an error", app.hooks.path)
         return {"message": "Internal Error"}

@@ -69,7 +69,7 @@ class RateLimiter:
 async def _key(event: RequestEvent, declared: ActionLimits, route: Route, name: str) -> str:
     if declared.key is None:
         return event.client_address
-    key = await call_user(declared.key, event)
+    key = await call_user(declared.key, event, in_thread=True)
     if not isinstance(key, str):
         raise TypeError(
             f"the rate-limit key function of action '{name}' in {route.id} returned "

@@ -9,3 +9,15 @@ import threading
 MAX_WAIT = 20.0
 
 gate = threading.Event()
+# Set by whoever waits at the gate, so that a test sends /release only once a request is
+# held there: otherwise /release could come first and the gate be open before anyone waits.
+waiting = threading.Event()
+
+
+def wait_at_gate() -> bool:
+    """Block this thread until the gate opens (True) or MAX_WAIT passes (False)."""
+    waiting.set()
+    released = gate.wait(MAX_WAIT)
+    gate.clear()
+    waiting.clear()
+    return released

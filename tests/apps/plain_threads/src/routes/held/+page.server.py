@@ -1,10 +1,9 @@
 from kite import get_request_event
 
-from lib.gate import MAX_WAIT, gate
+from lib.gate import wait_at_gate
 
 
 def load(event):
     # Blocks this worker thread (as a slow query would) until /release opens the gate.
-    released = gate.wait(MAX_WAIT)
-    gate.clear()
+    released = wait_at_gate()
     return {"released": released, "path": get_request_event().url.path}

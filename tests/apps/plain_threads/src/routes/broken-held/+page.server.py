@@ -1,0 +1,2 @@
+def load(event):
+    raise RuntimeError("broken on purpose, for handle_error")

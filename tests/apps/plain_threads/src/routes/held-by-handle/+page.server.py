@@ -1,0 +1,2 @@
+def load(event):
+    return {"released": event.locals.released}
