@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -347,6 +348,7 @@ def test_a_real_server_answers_pipelined_requests_on_one_connection(
     assert received.count(b"HTTP/1.1 200 OK") == 3
 
 
+@pytest.mark.skipif(bool(missing_features()), reason="this uvicorn is served with its own protocol")
 def test_a_real_server_answers_a_client_that_half_closes_after_its_request(
     served_app: ServeApp,
 ) -> None:
@@ -363,6 +365,50 @@ def test_a_real_server_answers_a_client_that_half_closes_after_its_request(
                 received += chunk
         assert received.startswith(b"HTTP/1.1 200 OK"), received[:300]
         assert _complete(received, 1)
+
+
+@pytest.mark.skipif(bool(missing_features()), reason="this uvicorn is served with its own protocol")
+def test_a_half_closed_client_gets_an_answer_made_after_its_last_byte(
+    served_app: ServeApp,
+) -> None:
+    # /held's plain load waits in a worker thread until /release opens its gate: the
+    # answer is made long after the client's end of stream, which must not close the socket.
+    server = served_app(APPS / "plain_threads")
+    request = f"GET /held HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(request)
+        connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 30
+        while not server.client.get("/waiting", timeout=30).json()["waiting"]:
+            assert time.monotonic() < deadline, "/held never reached the gate"
+            time.sleep(0.01)
+        assert server.client.get("/release", timeout=30).status_code == 200
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200 OK"), received[:300]
+    assert b"released: True" in received
+
+
+def test_a_client_that_half_closes_in_the_middle_of_its_body_is_let_go(
+    served_app: ServeApp,
+) -> None:
+    # Its request can never be whole: the server closes the connection (the action sees a
+    # disconnect) rather than keep it open for an answer.
+    server = served_app(APPS / "actions")
+    head = (
+        f"POST /routing/content-negotiation HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+        f"Origin: {server.url}\r\nAccept: text/html\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 100\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(head.encode() + b"a=1")
+        connection.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := connection.recv(65536):  # a hang here fails on the socket's timeout
+            received += chunk
+    assert b"200 OK" not in received
 
 
 def _about(port: int) -> bytes:

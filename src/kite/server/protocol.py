@@ -158,6 +158,7 @@ class KiteHttpProtocol(HttpToolsProtocol):
     _idle_since: float | None = None
     _idle_timer: asyncio.TimerHandle | None = None
     _batch: WriteBatch
+    _half_closed = False  # the client sent its last byte with a request still unanswered
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -174,6 +175,9 @@ class KiteHttpProtocol(HttpToolsProtocol):
         if self.pipeline:
             cycle, app = self.pipeline.pop()
             self._start_asgi_task(cycle, app)
+            return
+        if self._half_closed:  # answered: nothing more can come from this client
+            self.transport.close()
             return
         self._idle_since = self.loop.time()
         if self._idle_timer is None:
@@ -195,11 +199,22 @@ class KiteHttpProtocol(HttpToolsProtocol):
         else:
             self.timeout_keep_alive_handler()
 
-    def eof_received(self) -> None:
-        # The client half-closed after its request: the transport closes now, and takes no
-        # writes after that. What is already answered goes out first.
+    def eof_received(self) -> bool | None:
+        # The client half-closed after its request (`nc -N` does). What is already
+        # answered goes out first. A request still being answered (a
+        # plain load in a worker thread, an awaited query) keeps the socket open for its
+        # answer, and on_response_complete closes it then; uvicorn's protocol lets the
+        # socket close at once, and that answer is lost.
         self._batch.flush()
+        # Only a request received whole: one cut short gets its disconnect, as before. A
+        # uvicorn whose cycle lacks these names closes at once, as uvicorn does.
+        cycle = self.cycle
+        received = cycle is not None and not getattr(cycle, "more_body", True)
+        if (received and not getattr(cycle, "response_complete", True)) or self.pipeline:
+            self._half_closed = True
+            return True
         super().eof_received()
+        return None
 
     def connection_lost(self, exc: Exception | None) -> None:
         # Called before the socket is let go: an answer made since it started closing can
@@ -223,7 +238,15 @@ REQUIRED_METHODS = (
     "_unset_keepalive_if_required",
     "_start_asgi_task",
 )
-REQUIRED_STATE = ("loop", "transport", "flow", "pipeline", "server_state", "timeout_keep_alive")
+REQUIRED_STATE = (
+    "loop",
+    "transport",
+    "flow",
+    "pipeline",
+    "server_state",
+    "timeout_keep_alive",
+    "cycle",
+)
 
 
 async def _probe_app(scope: Any, receive: Any, send: Any) -> None:  # never called
