@@ -199,7 +199,8 @@ class KiteHttpProtocol(HttpToolsProtocol):
         else:
             self.timeout_keep_alive_handler()
 
-    def eof_received(self) -> bool | None:
+    # asyncio.Protocol's signature: uvicorn's narrows it to None (it always lets go).
+    def eof_received(self) -> bool | None:  # type: ignore[override]
         # The client half-closed after its request (`nc -N` does). What is already
         # answered goes out first. A request still being answered (a
         # plain load in a worker thread, an awaited query) keeps the socket open for its
