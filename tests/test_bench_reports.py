@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import plain_cost  # noqa: E402
+import tail_sources  # noqa: E402
 from harness.report import KEEP_MARKER, write_section  # noqa: E402
 from harness.scenarios import SCENARIOS  # noqa: E402
 
@@ -56,3 +57,19 @@ def test_plain_cost_divides_the_median_rounds() -> None:
     row = plain_cost.table([scenario], samples)[2]
     # Medians 120 and 90 µs: 1.33; per round 1.20, 1.25, 3.33; req/s medians 1100 ÷ 900.
     assert row == f"| {scenario.title} | 120 (100–300) | 90 (80–100) | 1.33 (1.20–3.33) | 1.22 |"
+
+
+def test_tail_sources_reports_medians_and_the_spread_of_the_ratio() -> None:
+    scenario = SCENARIOS[0]
+    variant = tail_sources.Variant("Kite", tail_sources.all_contenders()[0])
+    samples = {
+        ("Kite", scenario.name): tail_sources.Samples(
+            p50=[2.0, 4.0, 3.0],
+            p99=[5.0, 8.0, 9.0],
+            wait_ms_per_s=[10, 30, 20],
+            switches_per_1000=[1, 2, 3],
+        )
+    }
+    row = tail_sources.table([scenario], [variant], samples)[2]
+    # Medians 3.0 and 8.0 ms: 2.67; per round 2.50, 2.00, 3.00.
+    assert row == f"| {scenario.title} | Kite | 3.0 / 8.0 | 2.67 (2.00–3.00) | 20 | 2 |"

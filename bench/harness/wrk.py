@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +77,11 @@ def run_wrk(
     connections: int,
     threads: int,
     expect_status: int,
+    prefix: Sequence[str] = (),
 ) -> WrkResult:
+    """`prefix` goes before wrk's command line (`taskset -c 1`: wrk on a core of its own)."""
     command = [
+        *prefix,
         wrk,
         f"-t{threads}",
         f"-c{connections}",
