@@ -10,6 +10,7 @@ the test runner may not), and notes what Python compiles through its `compile` a
 
 import importlib.util
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from support.servers import ServeApp
 from kite import create_app
 from kite.config import load_settings
 from kite.exceptions import KiteError
+from kite.server import module_cache
+from kite.server.module_cache import ModuleCache, open_module_cache
 
 # Start the app in this fresh process and answer "/": prints what was compiled of the
 # app's Python files (relative paths) and the page; with "boom", the traceback of the
@@ -333,3 +336,35 @@ def test_dev_sees_an_edited_route_module(tmp_path: Path, serve_app: ServeApp) ->
             pass
         time.sleep(0.2)
     raise AssertionError(f"the edit was not picked up\n{server.log_tail()}")
+
+
+def test_a_file_read_just_after_a_change_is_compared_by_hash_until_it_settles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    source = tmp_path / "fresh.py"
+    source.write_text("X = 1\n")
+    # Changed 1.5 s ago: within the two seconds a coarse clock could hide an edit in.
+    recent = time.time_ns() - 1_500_000_000
+    os.utime(source, ns=(recent, recent))
+
+    def start() -> ModuleCache:
+        cache = open_module_cache(tmp_path / "cache")
+        spec = importlib.util.spec_from_file_location(
+            "fresh", source, loader=cache.loader("fresh", str(source))
+        )
+        assert spec is not None and spec.loader is not None
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        cache.save()
+        return cache
+
+    def digest() -> object:
+        data = (tmp_path / "cache/modules.marshal").read_bytes()
+        entries = marshal.loads(data[len(module_cache._header()) :])
+        return entries[str(source)][2]
+
+    assert start().compiled == [str(source)]
+    assert digest() is not None
+    time.sleep(0.6)  # now settled: more than two seconds old
+    assert start().compiled == []
+    assert digest() is None  # rewritten without the hash: a stat will do from now on
