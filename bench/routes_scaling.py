@@ -2,8 +2,8 @@
 generated in a temporary folder. For N in 10 … 5,000:
 
 - start-up: `create_app` in a fresh process, CPU (its own and its children's: the template
-  compiler it may fork, server/compile_ahead.py) and wall seconds, cold (the
-  first start of a new folder: no compiled templates in .kite/cache, no .pyc files) and warm
+  compiler it may fork, server/compile_ahead.py) and wall seconds, cold (the first start of
+  a new folder: nothing compiled in .kite/cache, no .pyc files) and warm
   (a second start of the same folder), with the CPU time of the first request (to the route
   ranked last) after it;
 - `kite start` until it answers its first request, wall seconds and the server's CPU, cold
@@ -14,8 +14,9 @@ generated in a temporary folder. For N in 10 … 5,000:
     .venv/bin/python bench/routes_scaling.py [--counts 10,100,1000,5000] [--requests 2000]
 
 The started processes run without PYTHONDONTWRITEBYTECODE, as a deployment does, so that
-Python keeps the route modules' bytecode as it would there; `--dont-write-bytecode` sets it
-(many container images do). No load generator: the request
+the route modules' code is kept as it would be there (by Kite, in .kite/cache/modules; see
+server/module_cache.py); `--dont-write-bytecode` sets it (many container images do), and
+then nothing is written, each module compiled at every start. No load generator: the request
 figures are the app's own cost (see harness/inprocess.py), so the noise of a shared machine
 disturbs them less; rounds of first and last alternate, median kept.
 """

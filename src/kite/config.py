@@ -5,6 +5,7 @@ origin = "https://example.com"      # env ORIGIN
 body_size_limit = "512K"            # env BODY_SIZE_LIMIT (bytes, K/M/G, or "Infinity")
 max_header_size = "64K"             # all request headers together; more gets 431
 max_threads = 40                    # env KITE_MAX_THREADS; plain def functions at once
+module_cache = ".kite/cache/modules"  # env KITE_MODULE_CACHE; false: none (settings.md)
 
 [csrf]
 check_origin = true                 # only this switches the Origin check off
@@ -58,9 +59,10 @@ from kite.server.calling import DEFAULT_MAX_THREADS
 from kite.server.csp import CspPolicy, parse_csp
 from kite.server.security import DEFAULT_HEADERS, RawHeaders, encode_headers, security_headers
 
-__all__ = ["DEFAULT_TEMPLATE_CACHE", "Settings", "load_settings"]
+__all__ = ["DEFAULT_MODULE_CACHE", "DEFAULT_TEMPLATE_CACHE", "Settings", "load_settings"]
 
 DEFAULT_TEMPLATE_CACHE = ".kite/cache/templates"
+DEFAULT_MODULE_CACHE = ".kite/cache/modules"
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Settings:
     build_output: str = "build"
     # Compiled templates kept between starts, relative to the app folder; None: not kept.
     template_cache: str | None = DEFAULT_TEMPLATE_CACHE
+    # The route modules' compiled code kept between starts (module_cache.py); None: not kept.
+    module_cache: str | None = DEFAULT_MODULE_CACHE
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
     health_path: str | None = "/_kite/health"
@@ -112,6 +116,7 @@ _KNOWN = {
     "max_header_size": None,
     "post_redirect_get": None,
     "max_threads": None,
+    "module_cache": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
@@ -180,8 +185,21 @@ def load_settings(
             result_max_age=_count(
                 raw.get("cookies", {}).get("result_max_age", 60), "cookies.result_max_age", path
             ),
-            template_cache=_template_cache(
-                environ.get("KITE_TEMPLATE_CACHE", render.get("template_cache", True)), path
+            template_cache=_cache_folder(
+                environ.get("KITE_TEMPLATE_CACHE", render.get("template_cache", True)),
+                path,
+                setting="render.template_cache",
+                env="KITE_TEMPLATE_CACHE",
+                default=DEFAULT_TEMPLATE_CACHE,
+                what="compiled templates",
+            ),
+            module_cache=_cache_folder(
+                environ.get("KITE_MODULE_CACHE", raw.get("module_cache", True)),
+                path,
+                setting="module_cache",
+                env="KITE_MODULE_CACHE",
+                default=DEFAULT_MODULE_CACHE,
+                what="the route modules' compiled code",
             ),
             build_output=_folder(raw.get("build", {}).get("output", "build"), path),
             rate_limit_store=_store(
@@ -278,18 +296,19 @@ def _folder(value: Any, path: Path) -> str:
     return value
 
 
-def _template_cache(value: Any, path: Path) -> str | None:
+def _cache_folder(
+    value: Any, path: Path, *, setting: str, env: str, default: str, what: str
+) -> str | None:
     word = value.strip().lower() if isinstance(value, str) else None
     # From the environment every value is a string: "true" and "on" mean the default folder.
     if value is True or word in ("on", "true"):
-        return DEFAULT_TEMPLATE_CACHE
+        return default
     if value is False or word in ("off", "false"):
         return None
     if not isinstance(value, str) or not value.strip():
         raise KiteError(
-            f"{path}: 'render.template_cache' (or KITE_TEMPLATE_CACHE) is the folder where "
-            'compiled templates are kept between starts, such as ".kite/cache/templates", '
-            f"or false (or off) to keep none; not {value!r}"
+            f"{path}: '{setting}' (or {env}) names the folder that keeps {what} between "
+            f'starts, such as "{default}", or is false (or off) to keep none; not {value!r}'
         )
     return value.strip()
 

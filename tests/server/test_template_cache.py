@@ -173,13 +173,13 @@ def test_the_cache_can_be_moved_or_switched_off(tmp_path: Path) -> None:
     app = make_app(tmp_path / "app", toml='[render]\ntemplate_cache = "var/templates"\n')
     home(app)
     assert (app / "var/templates/templates.marshal").is_file()
-    assert not (app / ".kite").exists()
+    assert not (app / ".kite/cache/templates").exists()
 
     off = make_app(tmp_path / "off", toml="[render]\ntemplate_cache = false\n")
     for _ in range(2):
         home(off)
         assert sorted(compiled(off)) == ["routes/+page.html", "row.html"]
-    assert not (off / ".kite").exists()
+    assert not (off / ".kite/cache/templates").exists()
 
 
 def test_template_cache_setting(tmp_path: Path) -> None:

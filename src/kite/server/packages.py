@@ -9,6 +9,9 @@ folders are called.
 
 The namespace (`kite_app`) is the app's: a second app in the same process (tests, two apps
 mounted in one ASGI app) gets `kite_app_2`, so that their modules never mix.
+
+While an app starts (`keeping_code`), the files Kite imports itself take their compiled code
+from the app's module cache (module_cache.py) rather than from `.pyc` files beside them.
 """
 
 from __future__ import annotations
@@ -19,19 +22,44 @@ import importlib.util
 import os
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from kite.exceptions import KiteError
 from kite.sansio.module_names import folder_package_names, kite_file_module_name
+from kite.server.module_cache import ModuleCache
 
-__all__ = ["ModuleImportError", "RoutePackages", "import_path", "route_packages"]
+__all__ = ["ModuleImportError", "RoutePackages", "import_path", "keeping_code", "route_packages"]
 
 NAMESPACE = "kite_app"
 
 # One namespace per app folder (its src/), for the life of the process.
 _APPS: dict[Path, RoutePackages] = {}
+# The module cache of each app folder that is starting (`keeping_code`).
+_CACHES: dict[Path, ModuleCache] = {}
+
+
+@contextmanager
+def keeping_code(src: Path, cache: ModuleCache | None) -> Iterator[None]:
+    """Import the app's own files with `cache` while the block runs (the app's start-up),
+    then write what they compiled; when start-up fails, the entries it did not reach are
+    kept too, for the start after the fix."""
+    if cache is None:
+        yield
+        return
+    _CACHES[src] = cache
+    try:
+        yield
+    except BaseException:
+        cache.save(keep_unused=True)
+        raise
+    else:
+        cache.save()
+    finally:
+        _CACHES.pop(src, None)
 
 
 @dataclass
@@ -63,7 +91,8 @@ class RoutePackages:
         routes = self.src / "routes"
         if not routes.is_dir():
             return
-        self.folders[routes] = _ensure_package(f"{self.root}.routes", routes)
+        cache = _CACHES.get(self.src)
+        self.folders[routes] = _ensure_package(f"{self.root}.routes", routes, cache)
         # Folder paths as strings while walking (one Path per folder, not three: with
         # 5,000 routes, making and hashing Paths was much of this walk).
         packages = {str(routes): self.folders[routes]}
@@ -77,7 +106,7 @@ class RoutePackages:
             for subdir in subdirs:
                 folder = os.path.join(directory, subdir)
                 path = Path(folder)
-                package = _ensure_package(f"{packages[directory]}.{names[subdir]}", path)
+                package = _ensure_package(f"{packages[directory]}.{names[subdir]}", path, cache)
                 packages[folder] = self.folders[path] = package
 
 
@@ -95,7 +124,7 @@ def route_packages(src: Path) -> RoutePackages:
     return packages
 
 
-def _ensure_package(name: str, folder: Path | None) -> str:
+def _ensure_package(name: str, folder: Path | None, cache: ModuleCache | None = None) -> str:
     """Registers a package for `folder` (None: an empty namespace), unless it already is."""
     existing = sys.modules.get(name)
     locations = [] if folder is None else [str(folder)]
@@ -103,7 +132,7 @@ def _ensure_package(name: str, folder: Path | None) -> str:
         return name
     init = None if folder is None else folder / "__init__.py"
     if init is not None and init.is_file():
-        module = _run_init(name, init, locations)
+        module = _run_init(name, init, locations, cache)
     else:
         spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
         spec.submodule_search_locations = locations
@@ -112,9 +141,14 @@ def _ensure_package(name: str, folder: Path | None) -> str:
     return module.__name__
 
 
-def _run_init(name: str, init: Path, locations: list[str]) -> ModuleType:
+def _run_init(name: str, init: Path, locations: list[str], cache: ModuleCache | None) -> ModuleType:
     """A route folder with an `__init__.py`: it runs, as it would for a package."""
-    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=locations)
+    spec = importlib.util.spec_from_file_location(
+        name,
+        init,
+        loader=None if cache is None else cache.loader(name, str(init)),
+        submodule_search_locations=locations,
+    )
     if spec is None or spec.loader is None:
         raise KiteError(f"{init}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
@@ -127,7 +161,9 @@ def import_path(path: Path, src: Path) -> ModuleType:
     a module inside its folder's package, so that its relative imports work."""
     packages = _APPS.get(src) or route_packages(src)
     name = packages.module_name(path)
-    spec = importlib.util.spec_from_file_location(name, path)
+    cache = _CACHES.get(src)
+    loader = None if cache is None else cache.loader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     if spec is None or spec.loader is None:
         raise KiteError(f"{path}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)

@@ -23,7 +23,9 @@ from kite.server.event import current_event
 from kite.server.flash import FlashView
 from kite.server.health import Health
 from kite.server.manifest import Manifest, build_manifest
+from kite.server.module_cache import open_module_cache
 from kite.server.modules import HooksModule, load_hooks
+from kite.server.packages import keeping_code
 from kite.server.prerendered import PrerenderedPages
 from kite.server.ratelimit import RateLimiter
 from kite.server.ratestores import open_store
@@ -59,28 +61,12 @@ class Site:
         # `src/` is importable so that route modules can `import lib.db`.
         if str(self.src) not in sys.path:
             sys.path.insert(0, str(self.src))
-        self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
-        self.renderer = Renderer(self.src, dev=self.dev)
-        self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
-        if self.hooks.configure_templates is not None:
-            self.hooks.configure_templates(self.renderer.environment)
-        cache = _keep_compiled(self.renderer, app_dir, settings)
-        # Many templates not in the cache yet: a child compiles them while the route
-        # modules are imported here (compile_ahead.py).
-        ahead = CompileAhead(self.renderer, cache)
-        try:
-            self.manifest: Manifest = build_manifest(self.src, before_imports=ahead.start)
-            ahead.compile_here()
-        except BaseException:
-            ahead.cancel()
-            raise
-        ahead.join()
-        try:
-            self.renderer.compile_all(self.manifest.templates)
-        finally:
-            # Even when one template stops start-up, the others need not compile again.
-            if cache is not None:
-                cache.save()
+        # The modules Kite imports itself keep their code in one file (module_cache.py).
+        modules = None
+        if settings.module_cache is not None:
+            modules = open_module_cache(app_dir / settings.module_cache)
+        with keeping_code(self.src, modules):
+            self._read_code(app_dir, settings)
         _learn_enhanced(self.renderer, self.manifest)
         self.static = StaticFiles(app_dir / "static", dev=self.dev)
         self.form_limits = FormLimits(
@@ -138,6 +124,31 @@ class Site:
             route.id: FormContext(route.form_models, self.hooks.form_error_message)
             for route in self.manifest.routes
         }
+
+    def _read_code(self, app_dir: Path, settings: Settings) -> None:
+        """Import the hooks and route modules and compile every template (the check)."""
+        self.hooks: HooksModule = load_hooks(self.src / "hooks.server.py", self.src)
+        self.renderer = Renderer(self.src, dev=self.dev)
+        self.renderer.environment.globals["csp_nonce"] = NonceText(settings.csp)
+        if self.hooks.configure_templates is not None:
+            self.hooks.configure_templates(self.renderer.environment)
+        cache = _keep_compiled(self.renderer, app_dir, settings)
+        # Many templates not in the cache yet: a child compiles them while the route
+        # modules are imported here (compile_ahead.py).
+        ahead = CompileAhead(self.renderer, cache)
+        try:
+            self.manifest: Manifest = build_manifest(self.src, before_imports=ahead.start)
+            ahead.compile_here()
+        except BaseException:
+            ahead.cancel()
+            raise
+        ahead.join()
+        try:
+            self.renderer.compile_all(self.manifest.templates)
+        finally:
+            # Even when one template stops start-up, the others need not compile again.
+            if cache is not None:
+                cache.save()
 
 
 def _keep_compiled(renderer: Renderer, app_dir: Path, settings: Settings) -> TemplateCache | None:
