@@ -60,7 +60,10 @@ def freeze_start_up() -> None:
     What is frozen is never collected, so only start-up's objects are, once; `kite dev`,
     which re-imports the app's modules, does not freeze.
     """
-    gc.collect()
+    # create_app ended with a full collection (`_collector_paused`): only what was made
+    # since, in the youngest generation, can be garbage. Another full walk of everything
+    # start-up made cost 0.2 s with 5,000 routes, for nothing to free.
+    gc.collect(0)
     gc.freeze()
 
 
