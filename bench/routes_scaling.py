@@ -1,8 +1,9 @@
 """Route-count scaling: an app of N routes `/section<i>/[id]` (each with a small async load),
 generated in a temporary folder. For N in 10 … 5,000:
 
-- start-up: `create_app` in a fresh process, CPU (its own and its children's: the template
-  compiler it may fork, server/compile_ahead.py) and wall seconds, cold (the first start of
+- start-up: `start_app` (the app made as `kite start` makes it) in a fresh process, CPU (its
+  own and its children's: the template compiler it may fork, server/compile_ahead.py) and
+  wall seconds, cold (the first start of
   a new folder: nothing compiled in .kite/cache, no .pyc files) and warm
   (a second start of the same folder), with the CPU time of the first request (to the route
   ranked last) after it;
@@ -37,7 +38,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from kite.server.app import create_app, freeze_start_up
+from kite.server.app import create_app, start_app
 
 LOAD = "async def load(event):\n    return {'id': event.params['id']}\n"
 PAGE = "<p>{{ data.id }}</p>\n"
@@ -94,13 +95,12 @@ async def _round(app: Any, path: str, requests: int) -> float:
 
 
 def _measure_start_up(root: Path) -> None:
-    """(In a fresh process) create_app's CPU and wall time, then, after `freeze_start_up`
-    as `kite start` does, the first request's CPU."""
+    """(In a fresh process) the CPU and wall time of creating the app as `kite start`
+    does (`start_app`: create_app, then frozen), then the first request's CPU."""
     # os.times: this process and the children it waited for (compile_ahead.py's child).
     cpu, wall = _cpu(), time.perf_counter()
-    app = create_app(root)
+    app = start_app(root)
     cpu, wall = _cpu() - cpu, time.perf_counter() - wall
-    freeze_start_up()
     last = app.manifest.routes[-1].id.replace("[id]", "1")
     first_request = time.process_time()
     if asyncio.run(_get(app, last)) != 200:

@@ -45,8 +45,8 @@ def _apps(names: list[str]) -> dict[str, App]:
     if "twin" in names:
         folders["twin"] = twin.write_twin()
     apps = {name: create_app(folders[name]) for name in names}
-    # As `kite start` does once the app is created (kite.server.app.freeze_start_up), here
-    # by hand so that older Kites can be measured alike.
+    # As `kite start` does once the app is created (kite.server.app.start_app), here by
+    # hand so that older Kites can be measured alike.
     gc.collect()
     gc.freeze()
     return apps

@@ -28,13 +28,11 @@ _DEV_VARIABLE = "KITE_DEV"
 
 def app_from_environment() -> Any:
     """The ASGI app for uvicorn's reloader and workers, which import it by name."""
-    from kite.server.app import create_app, freeze_start_up
+    from kite.server.app import create_app, start_app
 
-    dev = os.environ.get(_DEV_VARIABLE) == "1"
-    app = create_app(os.environ[_APP_DIR_VARIABLE], dev=dev)
-    if not dev:
-        freeze_start_up()
-    return app
+    if os.environ.get(_DEV_VARIABLE) == "1":
+        return create_app(os.environ[_APP_DIR_VARIABLE], dev=True)
+    return start_app(os.environ[_APP_DIR_VARIABLE])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,15 +142,17 @@ def _version(distribution: str) -> str:
 def _start(arguments: argparse.Namespace) -> int:
     import uvicorn
 
-    from kite.server.app import create_app, freeze_start_up
+    from kite.server.app import start_app
 
     app_dir = Path(arguments.dir).resolve()
     if arguments.workers < 1:
         raise KiteError("--workers must be at least 1")
     if arguments.graceful_timeout < 0:
         raise KiteError("--graceful-timeout must be 0 or more seconds")
-    # Import every module now, so that a broken app stops here with a clear message.
-    app = create_app(app_dir)
+    # Import every module now, so that a broken app stops here with a clear message. (With
+    # several workers, this process only supervises: what start_app saves, it saves before
+    # the workers start.)
+    app = start_app(app_dir)
     if arguments.workers == 1:
         # uvicorn drains the requests in flight on SIGTERM, then raises the signal again
         # under the handler it found, so that the process would die "by SIGTERM" (exit
@@ -160,7 +160,6 @@ def _start(arguments: argparse.Namespace) -> int:
         # multi-worker supervisor already does. (Before uvicorn's own handler is in place,
         # the same handler simply stops the process.)
         signal.signal(signal.SIGTERM, _exit_cleanly)
-        freeze_start_up()
         uvicorn.run(app, **_serve_options(arguments))
         return 0
     os.environ[_APP_DIR_VARIABLE] = str(app_dir)

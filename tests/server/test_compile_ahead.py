@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kite.server.compile_ahead import MIN_TEMPLATES
+from kite.server.compile_ahead import MAX_CHILD_SHARE, MIN_TEMPLATES, child_share
 
 # configure_templates logs "<pid> <name>" for every template Jinja compiles.
 HOOKS = """
@@ -127,3 +127,18 @@ def test_small_apps_and_threaded_processes_compile_in_process(
     assert result.returncode == 0, result.stderr
     pid = int(result.stdout.split()[0])
     assert {process for process, _ in compiles(app)} == {pid}
+
+
+@pytest.mark.parametrize(
+    ("templates", "modules", "share"),
+    [
+        (5000, 0, 0.5),  # nothing to import: half each, as both only compile
+        (5000, 5000, 0.65),  # a module per page: the child takes more while they import
+        (1000, 5000, MAX_CHILD_SHARE),  # the parent always keeps some to compile
+        (0, 10, 0.5),
+    ],
+)
+def test_the_child_takes_the_share_that_has_both_finish_together(
+    templates: int, modules: int, share: float
+) -> None:
+    assert child_share(templates, modules) == pytest.approx(share)

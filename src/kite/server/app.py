@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from kite.server.health import Health
 from kite.server.respond import respond
 from kite.server.site import Site
 
-__all__ = ["Kite", "create_app", "freeze_start_up"]
+__all__ = ["Kite", "create_app", "start_app"]
 
 logger = logging.getLogger("kite")
 
@@ -50,31 +50,30 @@ async def _lifespan(health: Health, receive: Receive, send: Send) -> None:
             return
 
 
-def freeze_start_up() -> None:
-    """Move everything start-up made (modules, templates, routes) out of the garbage
-    collector's sight: `kite start` calls it once the app is created.
+def start_app(app_dir: str | os.PathLike[str]) -> Any:
+    """The app as `kite start` serves it (each worker): created as `create_app` creates
+    it, then everything start-up made (modules, templates, routes) moved out of the
+    garbage collector's sight.
 
     A full collection walks every object the process holds, and with the app's own it took
     17–28 ms on the benchmark app — the requests in flight wait it out, and that was most
     of Kite's p99 (bench/harness/tails.py; docs/architecture.md). Frozen, it takes 0.4 ms.
-    What is frozen is never collected, so only start-up's objects are, once; `kite dev`,
-    which re-imports the app's modules, does not freeze.
+    What is frozen is never collected, so nothing is collected before freezing either:
+    the one walk `create_app` ends with found 56 objects to free with 5,000 routes, and
+    took 0.22 s of that start. `kite dev`, which re-imports the app's modules, does not
+    freeze.
     """
-    # create_app ended with a full collection (`_collector_paused`): only what was made
-    # since, in the youngest generation, can be garbage. Another full walk of everything
-    # start-up made cost 0.2 s with 5,000 routes, for nothing to free.
-    gc.collect(0)
-    gc.freeze()
+    return _create(app_dir, False, {}, gc.freeze)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while the app is read, then one. Start-up makes hundreds of
-    thousands of objects that all live on (modules, compiled templates, routes), and the
-    collector, counting them as they come, walked them all again and again for nothing
-    to free: 0.45 s of the 4 s start-up of 5,000 routes, against 0.2 s for the one walk
-    at the end (bench/routes_scaling.py). That one walk is not left to the collector:
-    it would have fallen on one of the first requests."""
+def _collector_paused(then: Callable[[], Any]) -> Iterator[None]:
+    """No garbage collection while the app is read, then `then` (one collection, or a
+    freeze). Start-up makes hundreds of thousands of objects that all live on (modules,
+    compiled templates, routes), and the collector, counting them as they come, walked
+    them all again and again for nothing to free: 0.45 s of the 4 s start-up of 5,000
+    routes, against 0.2 s for the one walk at the end (bench/routes_scaling.py). That one
+    walk is not left to the collector: it would have fallen on one of the first requests."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -82,7 +81,7 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            then()
 
 
 def create_app(app_dir: str | os.PathLike[str] = ".", dev: bool = False, **overrides: Any) -> Any:
@@ -92,12 +91,21 @@ def create_app(app_dir: str | os.PathLike[str] = ".", dev: bool = False, **overr
     setting raises `KiteError` naming the file. With `dev=True` such an error does not
     raise: every request shows it on an error page instead, until the file is fixed.
     """
+    return _create(app_dir, dev, overrides, gc.collect)
+
+
+def _create(
+    app_dir: str | os.PathLike[str],
+    dev: bool,
+    overrides: dict[str, Any],
+    then: Callable[[], Any],
+) -> Any:
     path = Path(app_dir).resolve()
     try:
         settings = load_settings(path, dev=dev)
         if overrides:
             settings = replace(settings, **overrides)
-        with _collector_paused():
+        with _collector_paused(then):
             return Kite(path, settings)
     except KiteError as exc:
         if not dev:

@@ -39,6 +39,7 @@ _KNOWN_FILES = {
     "+error.html",
     "+server.py",
 }
+_SERVER_MODULES = frozenset(("+page.server.py", "+layout.server.py", "+server.py"))
 _SUGGESTIONS = {
     "+page.svelte": "+page.html",
     "+layout.svelte": "+layout.html",
@@ -144,11 +145,11 @@ def _template_name(route_id: str, file: str) -> str:
 
 
 def build_manifest(
-    src: Path, before_imports: Callable[[list[str]], None] | None = None
+    src: Path, before_imports: Callable[[list[str], int], None] | None = None
 ) -> Manifest:
     """Scan `src/routes`, import every server module and check the tree for mistakes.
-    `before_imports` is given the route templates' names before any route module is
-    imported (compile_ahead.py compiles them meanwhile)."""
+    `before_imports` is given the route templates' names and how many route modules are
+    about to be imported, before any is (compile_ahead.py compiles templates meanwhile)."""
     routes_dir = src / "routes"
     if not routes_dir.is_dir():
         raise KiteError(f"{routes_dir} does not exist: create it with a +page.html inside")
@@ -167,7 +168,8 @@ def build_manifest(
         if file in files
     ]
     if before_imports is not None:
-        before_imports(templates)
+        modules = sum(file in _SERVER_MODULES for _, _, files in walked for file in files)
+        before_imports(templates, modules)
     for directory, _, files in walked:
         route_id = _route_id(directory, top)
         folder = Folder(route_id, Path(directory))
