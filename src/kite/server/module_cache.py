@@ -31,10 +31,11 @@ import logging
 import marshal
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import CodeType
+
+from kite.server.filewrite import replace_file
 
 __all__ = ["CachedSourceLoader", "ModuleCache", "open_module_cache"]
 
@@ -137,17 +138,7 @@ class ModuleCache:
         entries = {**self._stored, **self._used} if keep_unused else self._used
         data = _header() + marshal.dumps(entries)
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(data)
-                # Readable by a server running as another user than the start that wrote it
-                # (a cache made while building an image); mkstemp makes it private.
-                os.chmod(temporary, 0o644)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            replace_file(self.path, data)
         except OSError as exc:
             logger.debug("module cache %s not written: %s", self.path, exc)
             return

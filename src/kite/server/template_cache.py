@@ -26,9 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import CodeType
@@ -38,6 +36,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from kite.server import template_check
+from kite.server.filewrite import replace_file
 from kite.server.template_check import Reference, TemplateFacts
 
 __all__ = ["TemplateCache", "open_template_cache"]
@@ -151,17 +150,7 @@ class TemplateCache(jinja2.BytecodeCache):
         entries = {**self._stored, **self._used} if keep_unused else self._used
         data = marshal.dumps((_FORMAT, self.fingerprint, entries))
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(data)
-                # Readable by a server running as another user than the start that wrote it
-                # (a cache made while building an image); mkstemp makes it private.
-                os.chmod(temporary, 0o644)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            replace_file(self.path, data)
         except OSError as exc:
             logger.debug("template cache %s not written: %s", self.path, exc)
             return
