@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import install, report
-from harness.contenders import HOST, Running, all_contenders, cpu_seconds, serving
+from harness.contenders import Running, all_contenders, cpu_seconds, serving
 from harness.paths import RESULTS
 from harness.scenarios import SCENARIOS, Scenario
-from harness.wrk import run_wrk, write_script
+from harness.wrk import timed_round
 
 BEGIN, END = "<!-- plain-cost: begin (bench/plain_cost.py) -->", "<!-- plain-cost: end -->"
 PAIR = ("kite-plain", "kite-plain-async")
@@ -43,22 +43,8 @@ class Samples:
     rps: list[float] = field(default_factory=list)
 
 
-def _measure(wrk: str, running: Running, scenario: Scenario, seconds: int) -> tuple[float, float]:
-    """CPU µs per request and requests per second of one timed wrk run (after a warm-up)."""
-    problem = scenario.check(HOST, running.port)
-    if problem is not None:
-        raise SystemExit(f"plain_cost: {running.contender.title}, {scenario.name}: {problem}")
-    origin = f"http://{HOST}:{running.port}"
-    script = write_script(scenario, origin)
-    options = {"connections": 32, "threads": 1, "expect_status": scenario.expect_status}
-    run_wrk(wrk, origin, script, duration=2, **options)
-    time.sleep(0.2)
-    before = cpu_seconds(running)
-    result = run_wrk(wrk, origin, script, duration=seconds, **options)
-    cpu = cpu_seconds(running) - before
-    if result.unexpected or result.socket_errors or not result.requests:
-        raise SystemExit(f"plain_cost: {running.contender.title}, {scenario.name}: bad answers")
-    return cpu / result.requests * 1e6, result.rps
+def _cpu(running: Running) -> tuple[float]:
+    return (cpu_seconds(running),)
 
 
 def _spread(values: list[float]) -> str:
@@ -109,27 +95,24 @@ def main(argv: list[str] | None = None) -> int:
         for name in order:
             with serving(contenders[name]) as running:
                 for scenario in scenarios:
-                    cpu_us, rps = _measure(wrk, running, scenario, arguments.duration)
+                    result, (cpu,) = timed_round(wrk, running, scenario, arguments.duration, _cpu)
+                    cpu_us, rps = cpu / result.requests * 1e6, result.rps
                     samples[(name, scenario.name)].cpu_us.append(cpu_us)
                     samples[(name, scenario.name)].rps.append(rps)
                     print(f"round {number + 1} {name:<17} {scenario.name:<24} {cpu_us:6.0f} µs")
     rounds = arguments.rounds
-    text = "\n".join(
-        [
-            BEGIN,
-            "## What plain functions cost, in alternating rounds (bench/plain_cost.py)",
-            "",
-            f"kite-plain against its async twin under wrk -t1 -c32, {rounds} rounds "
-            f"alternating between the two (2 s warm-up + {arguments.duration} s timed per "
-            "scenario); server CPU per request, median round and range. Run at commit "
-            f"`{_commit()}`, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
-            "",
-            *table(scenarios, samples),
-            END,
-        ]
+    text = report.own_section(
+        BEGIN,
+        END,
+        "What plain functions cost, in alternating rounds (bench/plain_cost.py)",
+        f"kite-plain against its async twin under wrk -t1 -c32, {rounds} rounds alternating "
+        f"between the two (2 s warm-up + {arguments.duration} s timed per scenario); server "
+        f"CPU per request, median round and range. Run at commit `{_commit()}`, "
+        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
+        table(scenarios, samples),
     )
     print(text)
-    report.write_section(text + "\n", Path(arguments.output), BEGIN, END)
+    report.write_section(text, Path(arguments.output), BEGIN, END)
     return 0
 
 

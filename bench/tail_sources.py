@@ -25,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from harness import install, report
-from harness.contenders import HOST, Contender, Running, all_contenders, serving
+from harness.contenders import Contender, Running, all_contenders, serving
 from harness.paths import RESULTS
 from harness.scenarios import SCENARIOS, Scenario
-from harness.wrk import run_wrk, write_script
+from harness.wrk import timed_round
 
 BEGIN, END = "<!-- tail-sources: begin (bench/tail_sources.py) -->", "<!-- tail-sources: end -->"
 DEFAULT_SCENARIOS = "login-page,login-fail-enhanced,todos-page"
@@ -97,9 +97,9 @@ def _tasks(running: Running) -> list[str]:
     return tasks
 
 
-def _scheduling(running: Running) -> tuple[float, int]:
+def _scheduling(running: Running) -> tuple[float, float]:
     """Seconds the server's threads have waited on a run queue; involuntary switches."""
-    waited, switches = 0.0, 0
+    waited, switches = 0.0, 0.0
     for task in _tasks(running):
         try:
             with open(f"{task}/schedstat") as schedstat:
@@ -113,26 +113,16 @@ def _scheduling(running: Running) -> tuple[float, int]:
     return waited, switches
 
 
-def _measure(
-    wrk: str, variant: Variant, running: Running, scenario: Scenario, seconds: int, samples: Samples
+def _record(
+    variant: Variant, running: Running, scenario: Scenario, seconds: int, wrk: str, samples: Samples
 ) -> None:
-    problem = scenario.check(HOST, running.port)
-    if problem is not None:
-        raise SystemExit(f"tail_sources: {variant.name}, {scenario.name}: {problem}")
-    origin = f"http://{HOST}:{running.port}"
-    script = write_script(scenario, origin)
-    options = {"connections": 32, "threads": 1, "expect_status": scenario.expect_status}
-    run_wrk(wrk, origin, script, duration=2, prefix=variant.wrk_prefix, **options)
-    time.sleep(0.2)
-    waited, switches = _scheduling(running)
-    result = run_wrk(wrk, origin, script, duration=seconds, prefix=variant.wrk_prefix, **options)
-    waited_after, switches_after = _scheduling(running)
-    if result.unexpected or result.socket_errors or not result.requests:
-        raise SystemExit(f"tail_sources: {variant.name}, {scenario.name}: bad answers")
+    result, (waited, switches) = timed_round(
+        wrk, running, scenario, seconds, _scheduling, prefix=variant.wrk_prefix
+    )
     samples.p50.append(result.p50_ms)
     samples.p99.append(result.p99_ms)
-    samples.wait_ms_per_s.append((waited_after - waited) * 1000 / result.seconds)
-    samples.switches_per_1000.append((switches_after - switches) * 1000 / result.requests)
+    samples.wait_ms_per_s.append(waited * 1000 / result.seconds)
+    samples.switches_per_1000.append(switches * 1000 / result.requests)
 
 
 def table(
@@ -177,27 +167,23 @@ def main(argv: list[str] | None = None) -> int:
             with serving(variant.contender) as running:
                 for scenario in scenarios:
                     entry = samples[(variant.name, scenario.name)]
-                    _measure(wrk, variant, running, scenario, arguments.duration, entry)
+                    _record(variant, running, scenario, arguments.duration, wrk, entry)
                     print(
                         f"round {number + 1} {variant.name:<36} {scenario.name:<22} "
                         f"p50 {entry.p50[-1]:5.1f} p99 {entry.p99[-1]:5.1f} ms",
                         flush=True,
                     )
-    text = "\n".join(
-        [
-            BEGIN,
-            "## Where the tail comes from (bench/tail_sources.py)",
-            "",
-            f"wrk -t1 -c32, {arguments.rounds} rounds alternating between the servers (2 s "
-            f"warm-up + {arguments.duration} s timed per scenario); medians of the rounds. "
-            f"Run at {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
-            "",
-            *table(scenarios, found, samples),
-            END,
-        ]
+    text = report.own_section(
+        BEGIN,
+        END,
+        "Where the tail comes from (bench/tail_sources.py)",
+        f"wrk -t1 -c32, {arguments.rounds} rounds alternating between the servers (2 s "
+        f"warm-up + {arguments.duration} s timed per scenario); medians of the rounds. "
+        f"Run at {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
+        table(scenarios, found, samples),
     )
     print(text)
-    report.write_section(text + "\n", Path(arguments.output), BEGIN, END)
+    report.write_section(text, Path(arguments.output), BEGIN, END)
     return 0
 
 

@@ -297,6 +297,11 @@ def kept_sections(path: Path) -> str:
     return "" if at < 0 else text[at:]
 
 
+def own_section(begin: str, end: str, title: str, description: str, table: list[str]) -> str:
+    """A section of its own: a heading, a paragraph and a table between two markers."""
+    return "\n".join([begin, f"## {title}", "", description, "", *table, end]) + "\n"
+
+
 def write_section(text: str, output: Path, begin: str, end: str) -> None:
     """Write a section of its own (bench/latency.py's, bench/plain_cost.py's) into a report:
     replace the one between `begin` and `end` written last time; else add it right after

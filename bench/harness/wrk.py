@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.contenders import HOST, Running
 from harness.paths import SCRIPTS
 from harness.scenarios import Scenario
 
@@ -113,3 +115,35 @@ def run_wrk(
         socket_errors=int(raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]),
         unexpected=unexpected,
     )
+
+
+def timed_round(
+    wrk: str,
+    running: Running,
+    scenario: Scenario,
+    seconds: int,
+    counters: Callable[[Running], tuple[float, ...]],
+    prefix: Sequence[str] = (),
+) -> tuple[WrkResult, tuple[float, ...]]:
+    """One scenario against a running contender, as the scripts that alternate rounds
+    (bench/plain_cost.py, bench/tail_sources.py) time it: the answer checked, 2 s of
+    warm-up, then `seconds` timed with 32 connections; returns wrk's result and how much
+    each of the `counters` (read from the server's /proc entries) moved meanwhile. Wrong
+    answers stop the run: a fast wrong answer is not a result."""
+    where = f"{running.contender.title}, {scenario.name}"
+    problem = scenario.check(HOST, running.port)
+    if problem is not None:
+        raise SystemExit(f"{where}: {problem}")
+    origin = f"http://{HOST}:{running.port}"
+    script = write_script(scenario, origin)
+    options = {"connections": 32, "threads": 1, "expect_status": scenario.expect_status}
+    run_wrk(wrk, origin, script, duration=2, prefix=prefix, **options)
+    time.sleep(0.2)
+    before = counters(running)
+    result = run_wrk(wrk, origin, script, duration=seconds, prefix=prefix, **options)
+    after = counters(running)
+    if result.unexpected or result.socket_errors or not result.requests:
+        raise SystemExit(
+            f"{where}: {result.unexpected} unexpected answers, {result.socket_errors} socket errors"
+        )
+    return result, tuple(b - a for a, b in zip(before, after, strict=True))
