@@ -35,7 +35,7 @@ def sequence(*handles: Handle) -> Handle:
                 return await run(index + 1, next_event)
 
             response: Response = await call_user(
-                handles[index], current, next_resolve, in_thread=True
+                handles[index], current, next_resolve, in_thread=True, keep_context=True
             )
             return response
 

@@ -88,6 +88,14 @@ def test_a_blocked_plain_hook_does_not_stall_a_concurrent_request(
     assert expected in answer.text
 
 
+def test_what_a_plain_handle_sets_in_context_variables_lasts_the_request(
+    serve_app: ServeApp,
+) -> None:
+    # As it did when a plain `handle` ran on the event loop, and as an async one does.
+    server = serve_app(APPS / "plain_threads")
+    assert "tagged by handle for /tagged" in server.client.get("/tagged").text
+
+
 def test_context_variables_reach_the_thread_and_stay_there() -> None:
     threads = WorkerThreads(2)
 

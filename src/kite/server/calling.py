@@ -277,9 +277,14 @@ def is_async(function: Callable[..., Any]) -> bool:
         return inspect.iscoroutinefunction(function)
 
 
-async def call_user(function: Callable[..., Any], *args: Any, in_thread: bool = False) -> Any:
+async def call_user(
+    function: Callable[..., Any], *args: Any, in_thread: bool = False, keep_context: bool = False
+) -> Any:
     """Call `function`; await it if async. `in_thread` runs a plain function in a worker
-    thread, so that a load or action doing blocking I/O does not stall other requests."""
+    thread, so that a load or action doing blocking I/O does not stall other requests.
+    `keep_context` (hooks) brings the context variables it set back to the caller, as a
+    call on the loop would have left them: a `handle` that binds a request id or a user for
+    the rest of the request (structlog's contextvars, say) works plain or async alike."""
     if is_async(function):
         return await function(*args)
     if in_thread:
@@ -290,9 +295,21 @@ async def call_user(function: Callable[..., Any], *args: Any, in_thread: bool = 
         except asyncio.CancelledError:
             await _finished(job)
             raise
+        if keep_context:
+            _adopt(job.context)
     else:
         result = function(*args)
     # What loads and actions mostly return skips the Awaitable ABC's isinstance check.
     if result is not None and type(result) is not dict and inspect.isawaitable(result):
         result = await result
     return result
+
+
+def _adopt(context: contextvars.Context) -> None:
+    """Set here every variable that `context`, a copy of this one, changed."""
+    for variable, value in context.items():
+        if variable.get(_UNSET) is not value:
+            variable.set(value)
+
+
+_UNSET = object()

@@ -311,7 +311,7 @@ async def _handle(ctx: RequestContext) -> Response:
     try:
         if hook is None:
             return await resolve(event)
-        response = await call_user(hook, event, resolve, in_thread=True)
+        response = await call_user(hook, event, resolve, in_thread=True, keep_context=True)
         if not isinstance(response, Response):
             raise TypeError(
                 f"handle() in {app.hooks.path} returned {type(response).__name__}; it must "
