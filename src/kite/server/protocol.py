@@ -202,10 +202,10 @@ class KiteHttpProtocol(HttpToolsProtocol):
     # asyncio.Protocol's signature: uvicorn's narrows it to None (it always lets go).
     def eof_received(self) -> bool | None:  # type: ignore[override]
         # The client half-closed after its request (`nc -N` does). What is already
-        # answered goes out first. A request still being answered (a
-        # plain load in a worker thread, an awaited query) keeps the socket open for its
-        # answer, and on_response_complete closes it then; uvicorn's protocol lets the
-        # socket close at once, and that answer is lost.
+        # answered goes out first. A request still being answered (a plain load in a
+        # worker thread, an awaited query) keeps the socket open for its answer, and
+        # on_response_complete closes it then; uvicorn's protocol lets the socket close at
+        # once, and that answer is lost.
         self._batch.flush()
         # Only a request received whole: one cut short gets its disconnect, as before. A
         # uvicorn whose cycle lacks these names closes at once, as uvicorn does.
