@@ -51,6 +51,11 @@ def gate(tmp_path: Path) -> Iterator[Path]:
 
 def test_new_connections_are_refused_while_requests_finish(serve_app: ServeApp, gate: Path) -> None:
     server = serve_app(SLOW_APP, workers=2, env={"SLOW_GATE": str(gate)})
+    # The server answers once one worker is up: a worker still starting when SIGTERM comes
+    # dies by it before it can say "Shutting down", and the count below would never reach 2.
+    wait_for(
+        lambda: server.log().count("Application startup complete.") == 2, "both workers to start"
+    )
     answers: list[httpx.Response | Exception] = []
 
     def send() -> None:
