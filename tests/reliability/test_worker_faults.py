@@ -396,6 +396,12 @@ def test_sigterm_lets_requests_in_flight_finish(
     serve_app: ServeApp, gate: Path, workers: int
 ) -> None:
     server = serve_app(SLOW_APP, workers=workers, env={"SLOW_GATE": str(gate)})
+    # Every worker up before SIGTERM: one still starting would die by it without saying
+    # "Shutting down", and the count below would never be reached.
+    wait_for(
+        lambda: server.log().count("Application startup complete.") == workers,
+        "every worker to start",
+    )
     answers: dict[int, httpx.Response | Exception] = {}
 
     def send(number: int) -> None:
