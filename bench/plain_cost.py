@@ -6,13 +6,13 @@ and `handle`) against its async twin, the very same code with each of those made
 
 bench/run times each contender once, one after the other, and a plain function's hand-off to
 a worker thread is the part of a request that a busy neighbour disturbs most (its two wake-ups
-cross the cores that wrk also uses): on this 2-core machine, two runs of bench/run minutes
-apart put `plain ÷ twin` on `GET /todos` at 1.37 and at 1.07. Here each round starts both
-servers in turn (plain first in odd rounds, the twin first in even ones) and times every
-scenario on each, and the table gives, per scenario, the median round of each app, the ratio
-of those medians and the range of the per-round ratios, so that one noisy round shows as
-spread rather than as the result. Server CPU is read from /proc for the server's whole
-process group (its worker threads included), as bench/run reads it.
+cross the cores that wrk also uses): on this 2-core machine, bench/run put `plain ÷ twin`
+on `GET /todos` at 1.37, and single wrk runs an hour later at 0.98–1.13. Here each round
+starts both servers in turn (plain first in odd rounds, the twin first in even ones) and
+times every scenario on each, and the table gives, per scenario, the median round of each
+app, the ratio of those medians and the range of the per-round ratios, so that one noisy
+round shows as spread rather than as the result. Server CPU is read from /proc for the
+server's whole process group (its worker threads included), as bench/run reads it.
 
 The section is written into bench/RESULTS.md between two markers, in the part that bench/run
 keeps; `--output` writes it elsewhere.
