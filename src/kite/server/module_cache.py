@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from types import CodeType
 
-from kite.server.filewrite import replace_file
+from kite.server.filewrite import keep_file
 
 __all__ = ["CachedSourceLoader", "ModuleCache", "open_module_cache"]
 
@@ -137,10 +137,7 @@ class ModuleCache:
             return
         entries = {**self._stored, **self._used} if keep_unused else self._used
         data = _header() + marshal.dumps(entries)
-        try:
-            replace_file(self.path, data)
-        except OSError as exc:
-            logger.debug("module cache %s not written: %s", self.path, exc)
+        if not keep_file(self.path, data, "module cache"):
             return
         self._stored = dict(entries)
         self._changed = False

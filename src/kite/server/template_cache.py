@@ -36,7 +36,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from kite.server import template_check
-from kite.server.filewrite import replace_file
+from kite.server.filewrite import keep_file
 from kite.server.template_check import Reference, TemplateFacts
 
 __all__ = ["TemplateCache", "open_template_cache"]
@@ -149,10 +149,7 @@ class TemplateCache(jinja2.BytecodeCache):
             return
         entries = {**self._stored, **self._used} if keep_unused else self._used
         data = marshal.dumps((_FORMAT, self.fingerprint, entries))
-        try:
-            replace_file(self.path, data)
-        except OSError as exc:
-            logger.debug("template cache %s not written: %s", self.path, exc)
+        if not keep_file(self.path, data, "template cache"):
             return
         self._stored = dict(entries)
         self._changed = False
