@@ -190,6 +190,28 @@ def test_threads_grow_to_the_limit_and_no_further() -> None:
     assert asyncio.run(main()) == [True, True]
 
 
+def test_a_job_queued_from_a_worker_thread_gets_a_thread_if_that_one_blocks() -> None:
+    """What a plain `handle` queues (its page's loads, kite.server.ahead) comes back to the
+    loop it came from, and is watched as the loop's own jobs are: here the queuing thread
+    then blocks until the queued job has run, which only a second thread can do."""
+    threads = WorkerThreads(2, grace=0.01)
+    ran = threading.Event()
+
+    async def main() -> tuple[bool, int]:
+        def first() -> asyncio.Future[None]:
+            # Past the loop's own watch, which ends once its queue is empty.
+            time.sleep(5 * threads.grace)
+            second: asyncio.Future[None] = threads.submit(ran.set)
+            assert ran.wait(10), "the job queued from this thread never ran"
+            return second
+
+        second = await threads.run(first)
+        await asyncio.wait_for(second, 10)
+        return second.done(), threads.threads
+
+    assert asyncio.run(main()) == (True, 2)
+
+
 def test_run_on_loop_is_for_worker_threads_only() -> None:
     async def answer() -> int:
         return 42

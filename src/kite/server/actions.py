@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
@@ -14,37 +14,27 @@ from kite.forms.state import InvalidForm
 from kite.sansio import action_result
 from kite.sansio.action_hints import unknown_action_hint
 from kite.sansio.csrf import FORM_CONTENT_TYPES
-from kite.server.calling import call_user
+from kite.server.calling import awaited_on_loop, call_user, is_async, worker_threads
 from kite.server.context import RequestContext
-from kite.server.event import RequestEvent
 from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
+from kite.server.outcome import Outcome, OutcomeKind
 from kite.server.ratelimit import RateLimited
 
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["Outcome", "OutcomeKind", "not_serializable", "run_action"]
-
-
-OutcomeKind = Literal["success", "failure", "redirect", "error"]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What running an action came to.
-
-    - success: the action returned `data` (status 200);
-    - failure: it returned `fail(status, data)`, or its typed form did not validate, or a
-      rate limit refused an enhanced submission (429);
-    - redirect: it raised `redirect(...)`, which is `exc`;
-    - error: it raised (or returned what an action may not), which is `exc`.
-    """
-
-    kind: OutcomeKind
-    status: int = 200
-    data: Any = None
-    exc: BaseException | None = None
+__all__ = [
+    "READ_AHEAD_BYTES",
+    "After",
+    "Outcome",
+    "OutcomeKind",
+    "act",
+    "act_ahead",
+    "not_serializable",
+    "read_ahead",
+    "run_action",
+]
 
 
 @functools.lru_cache(maxsize=256)
@@ -52,33 +42,109 @@ def _action_name(query: str) -> str | None:
     return action_result.action_name(query)
 
 
-async def run_action(ctx: RequestContext) -> Outcome:
-    """Select the action the request names, put its limits in force, read the body, run it."""
-    site, event, route, kind = ctx.site, ctx.event, ctx.page_route, ctx.kind
+# What to start next in the worker thread a plain action ran in, given its outcome (the
+# page's loads: kite.server.ahead).
+After = Callable[[RequestContext, Outcome], None]
+
+# A form up to this size is read before a plain `handle` runs (see `read_ahead`).
+READ_AHEAD_BYTES = 64 * 1024
+
+_ACTION_KINDS = ("native_action", "enhanced_action")
+
+
+async def run_action(ctx: RequestContext, after: After | None = None) -> Outcome:
+    """Select the action the request names, put its limits in force, read the body, run it.
+    A plain action runs in a worker thread, and `after` with it."""
+    done = ctx.ahead.take_outcome()  # run already, in a plain handle's worker thread
+    if done is not None:
+        return done
+    site, event, route = ctx.site, ctx.event, ctx.page_route
     try:
         action = _select(ctx, route)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
         # the rate (whose key may need the form) after it.
         page_limit = route.page_server.body_size_limit if route.page_server else None
         apply_body_limit(event, action, page_limit, site.settings.body_size_limit)
-        await _read_body(event, kind.media_type)
+        await _read_body(ctx)
         await site.rate_limiter.check(event, route, declared_limits(action))
-        returned = await call_user(action, event, in_thread=True)
-    except RateLimited as exc:
+        if not is_async(action):
+            outcome: Outcome = await worker_threads().run(act, ctx, action, after)
+            return outcome
+        returned = await call_user(action, event)
+    except Exception as exc:
+        return _failed(ctx, exc)
+    return _classify(route, returned)
+
+
+def act(ctx: RequestContext, action: Any, after: After | None = None) -> Outcome:
+    """Run the plain `action` here, in a worker thread, then `after` with its outcome."""
+    try:
+        outcome = _classify(ctx.page_route, awaited_on_loop(action(ctx.event)))
+    except Exception as exc:
+        outcome = _failed(ctx, exc)
+    if after is not None:
+        after(ctx, outcome)
+    return outcome
+
+
+async def read_ahead(ctx: RequestContext) -> None:
+    """Before a plain `handle`: read the body of a small form for a plain action now, so
+    that `handle`'s worker thread can run the action too (kite.server.ahead). A body that
+    cannot be read keeps its error for the action's turn, which answers it as always."""
+    route, request = ctx.route, ctx.event.request
+    length = request.headers.get("content-length", "")
+    if ctx.kind.kind not in _ACTION_KINDS or route is None or not length.isdigit():
+        return
+    if int(length) > READ_AHEAD_BYTES:
+        return
+    try:
+        action = _select(ctx, route)
+    except RequestError:
+        return  # answered in the action's turn, after `handle`
+    if is_async(action):
+        return
+    page_limit = route.page_server.body_size_limit if route.page_server else None
+    apply_body_limit(ctx.event, action, page_limit, ctx.site.settings.body_size_limit)
+    try:
+        await _read_body(ctx)
+    except Exception as exc:
+        ctx.ahead.read_error = exc
+        return
+    ctx.ahead.body_read = True
+
+
+def act_ahead(ctx: RequestContext, after: After | None = None) -> None:
+    """In a plain `handle`'s worker thread, as it calls `resolve(event)`: run the action
+    now if all it needs is here (its body read ahead, no rate limit to count on the loop);
+    `run_action` then finds the outcome."""
+    route = ctx.route
+    if not ctx.ahead.body_read or route is None:
+        return
+    try:
+        action = _select(ctx, route)
+    except RequestError:
+        return
+    limits = declared_limits(action)
+    if is_async(action) or (limits is not None and limits.rate is not None):
+        return
+    ctx.ahead.outcome = act(ctx, action, after)
+
+
+def _failed(ctx: RequestContext, exc: Exception) -> Outcome:
+    """What an action that raised `exc` (or whose limits or body did) came to."""
+    if isinstance(exc, RateLimited):
         # Enhanced: a failure the page can show; native: the page's error handling.
-        if kind.action_json:
+        if ctx.kind.action_json:
             return Outcome("failure", 429, exc.failure_data())
         return Outcome("error", exc=exc)
-    except Redirect as exc:
+    if isinstance(exc, Redirect):
         return Outcome("redirect", exc.status, exc=exc)
-    except InvalidForm as exc:
+    if isinstance(exc, InvalidForm):
         # `await event.form(Model)` that did not validate: the page shows the messages.
         return Outcome("failure", exc.status, exc.state)
-    except ActionFailure:
+    if isinstance(exc, ActionFailure):
         return Outcome("error", exc=TypeError('Cannot "raise fail()". Use "return fail()"'))
-    except Exception as exc:
-        return Outcome("error", exc=exc)
-    return _classify(route, returned)
+    return Outcome("error", exc=exc)
 
 
 def _select(ctx: RequestContext, route: Route) -> Any:
@@ -105,13 +171,16 @@ def _select(ctx: RequestContext, route: Route) -> Any:
     return action
 
 
-async def _read_body(event: RequestEvent, body_type: str | None) -> None:
+async def _read_body(ctx: RequestContext) -> None:
     """Parse the form before the action runs, so that a body over the limit or a malformed
     one is answered 413/400 and never half-read by the action."""
-    if body_type == "text/plain":
-        await event.request.body()
+    if ctx.ahead.read_error is not None:  # read before `handle`, and it failed
+        raise ctx.ahead.read_error
+    request = ctx.event.request
+    if ctx.kind.media_type == "text/plain":
+        await request.body()
     else:
-        await event.request.form()
+        await request.form()
 
 
 def _dev_hint(app: Site, route: Route, requested: str | None) -> str | None:

@@ -15,7 +15,7 @@ from kite import devalue
 from kite.exceptions import Redirect
 from kite.sansio import action_result
 from kite.sansio.classify import TOKEN_HEADER
-from kite.server.actions import Outcome, not_serializable
+from kite.server.actions import not_serializable
 from kite.server.context import RequestContext
 from kite.server.document import (
     PageFailure,
@@ -27,6 +27,7 @@ from kite.server.document import (
 from kite.server.errors import PublicError, public_error
 from kite.server.load import LoadResult
 from kite.server.manifest import Route
+from kite.server.outcome import Outcome
 from kite.server.prepared import redirect_response
 from kite.server.results import json_error, json_redirect, json_result, result_location
 

@@ -25,6 +25,7 @@ from typing import Any
 __all__ = [
     "DEFAULT_MAX_THREADS",
     "WorkerThreads",
+    "awaited_on_loop",
     "call_user",
     "in_worker_thread",
     "is_async",
@@ -88,6 +89,8 @@ class _Job:
         loop = mailbox.loop
         self.loop = loop
         self.mailbox = mailbox
+        # Made in a worker thread too (WorkerThreads.submit): a future only holds its loop
+        # until it is settled, which happens on the loop (_Mailbox.deliver).
         self.future: asyncio.Future[Any] = loop.create_future()
         # Like asyncio.to_thread: the function sees the caller's context variables
         # (get_request_event()), and what it sets there stays in the thread.
@@ -145,7 +148,12 @@ class WorkerThreads:
         """Start `function(*args)` in a worker thread; the future gets its result or its
         exception. No task and no coroutine stand between: a page's plain loads are
         gathered as these futures (see load.py). Cancelling the future cannot stop the
-        function; its outcome is then dropped."""
+        function; its outcome is then dropped.
+
+        Called in a worker thread itself (a plain `handle` starting its page's loads, see
+        kite.server.ahead), the job is queued for the loop of the job running there, and
+        this thread takes it next unless another is idle: no trip through the loop between
+        the two."""
         return self._start(function, args).future
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
@@ -161,6 +169,15 @@ class WorkerThreads:
             raise
 
     def _start(self, function: Callable[..., Any], args: tuple[Any, ...]) -> _Job:
+        mailbox: _Mailbox | None = getattr(_worker, "mailbox", None)
+        if mailbox is not None:  # in a worker thread: for the loop its own job came from
+            job = _Job(mailbox, function, args)
+            self._jobs.put(job)
+            # The loop's timers are the loop thread's alone: it schedules the watch itself.
+            if self._watched is not mailbox.loop:
+                with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile
+                    mailbox.loop.call_soon_threadsafe(self._watch_from, mailbox.loop)
+            return job
         loop = asyncio.get_running_loop()
         mailbox = self._mailbox
         if mailbox is None or mailbox.loop is not loop:
@@ -169,10 +186,14 @@ class WorkerThreads:
         self._jobs.put(job)
         if not self._threads:
             self._add_thread()
-        if self._watched is not job.loop:
-            self._watched = job.loop
-            job.loop.call_later(self.grace, self._watch, job.loop, self._taken)
+        self._watch_from(loop)
         return job
+
+    def _watch_from(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the loop: watch the queue, unless a watch is scheduled already."""
+        if self._watched is not loop:
+            self._watched = loop
+            loop.call_later(self.grace, self._watch, loop, self._taken)
 
     def _watch(self, loop: asyncio.AbstractEventLoop, taken: int) -> None:
         """Every `grace` seconds while jobs wait: add a thread if none was taken since."""
@@ -201,12 +222,12 @@ class WorkerThreads:
                         return
                 continue
             self._taken += 1  # only ever read as "has it changed", so no lock
-            _worker.loop = job.loop
+            _worker.loop, _worker.mailbox = job.loop, job.mailbox
             try:
                 job.value = job.context.run(job.function, *job.args)
             except BaseException as exc:  # handed to the awaiting request, re-raised there
                 job.error = exc
-            _worker.loop = None
+            _worker.loop = _worker.mailbox = None
             job.mailbox.post(job)
 
 
@@ -262,6 +283,18 @@ def run_on_loop(coroutine: Coroutine[Any, Any, Any]) -> Any:
             "worker thread, gets the result directly"
         )
     return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
+
+
+def awaited_on_loop(value: Any) -> Any:
+    """In a worker thread, what a plain function returned, awaited on the loop if it is
+    awaitable (a plain `def` that returns a coroutine)."""
+    if value is not None and type(value) is not dict and inspect.isawaitable(value):
+        return run_on_loop(_awaited(value))
+    return value
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
 
 
 @functools.lru_cache(maxsize=1024)  # the app's loads, actions and hooks: a fixed set

@@ -12,12 +12,34 @@ from typing import TYPE_CHECKING
 from kite.sansio import action_result
 from kite.sansio.classify import Classified
 from kite.server.event import URL, RequestEvent
+from kite.server.load import StartedLoads
 from kite.server.manifest import Route
+from kite.server.outcome import Outcome
 
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["RequestContext"]
+__all__ = ["Ahead", "RequestContext"]
+
+
+@dataclass(slots=True)
+class Ahead:
+    """What a worker thread did ahead for this request (kite.server.ahead), for the step it
+    stands for to take, once: the body read before a plain `handle` (or why it could not
+    be), the action's outcome, the page's loads started."""
+
+    body_read: bool = False
+    read_error: Exception | None = None
+    outcome: Outcome | None = None
+    loads: StartedLoads | None = None
+
+    def take_outcome(self) -> Outcome | None:
+        outcome, self.outcome = self.outcome, None
+        return outcome
+
+    def take_loads(self) -> StartedLoads | None:
+        loads, self.loads = self.loads, None
+        return loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +49,8 @@ class RequestContext:
     kind: Classified
     # None only when no route matched (kind "not_found"): then only the error path runs.
     route: Route | None = None
+    # Shared by the copies `replace` makes (the event `handle` passes on, `for_page`).
+    ahead: Ahead = dataclasses.field(default_factory=Ahead)
 
     @property
     def page_route(self) -> Route:

@@ -17,9 +17,8 @@ from kite.server.context import RequestContext
 from kite.server.csp import nonce_for
 from kite.server.devpage import traceback_block
 from kite.server.errors import PublicError, public_error
-from kite.server.load import LoadResult, run_loads
+from kite.server.load import LoadResult, finish_loads, run_loads, start_loads
 from kite.server.manifest import Folder, Route, options_of
-from kite.server.modules import ServerModule
 from kite.server.prepared import PageResponse, page_response
 from kite.server.prerendering import for_loads, prerender_run
 from kite.server.render import PageState, fallback_error_page
@@ -39,10 +38,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("kite")
-
-
-def _nodes(route: Route) -> list[ServerModule | None]:
-    return [folder.layout_server for folder in route.folders] + [route.page_server]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +68,9 @@ async def render_page(
     event, route = ctx.event, ctx.page_route
     run = prerender_run(event)
     loads_event = event if run is None else for_loads(event, run)
-    loads = await run_loads(_nodes(route), loads_event, known or ())
+    # Started already in the worker thread of a plain handle or action (kite.server.ahead).
+    started = ctx.ahead.take_loads() if not known and run is None else None
+    loads = await finish_loads(started or start_loads(route.load_nodes, loads_event, known or ()))
     if loads.error is not None:
         assert loads.failed_at is not None
         return PageFailure(loads.error, loads.failed_at, loads)

@@ -6,18 +6,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import inspect
 import types
 from collections.abc import Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from kite.exceptions import KiteError
-from kite.server.calling import call_user, is_async, run_on_loop, worker_threads
+from kite.server.calling import awaited_on_loop, call_user, is_async, worker_threads
 from kite.server.event import RequestEvent
 from kite.server.modules import ServerModule
 
-__all__ = ["LoadResult", "Settled", "run_loads", "start_eagerly"]
+__all__ = [
+    "LoadResult",
+    "Settled",
+    "StartedLoads",
+    "all_plain",
+    "finish_loads",
+    "run_loads",
+    "start_eagerly",
+    "start_loads",
+]
 
 Result = TypeVar("Result")
 
@@ -72,6 +80,14 @@ class LoadResult:
         return merged
 
 
+@dataclass
+class StartedLoads:
+    """A page's loads once started: each node's outcome-to-be (None: no load to run)."""
+
+    result: LoadResult
+    futures: list[Eventual[dict[str, Any]] | None]
+
+
 async def run_loads(
     nodes: Sequence[ServerModule | None],
     event: RequestEvent,
@@ -79,6 +95,24 @@ async def run_loads(
 ) -> LoadResult:
     """Run every node's `load`. A node without one contributes no data; the first nodes'
     data may be `known` already (from a data token), and their loads do not run."""
+    return await finish_loads(start_loads(nodes, event, known))
+
+
+def all_plain(nodes: Sequence[ServerModule | None]) -> bool:
+    """Whether every load of these nodes is a plain `def` (a node without one counts as
+    plain), so that a worker thread may start them all (kite.server.ahead)."""
+    return not any(
+        node is not None and node.load is not None and is_async(node.load) for node in nodes
+    )
+
+
+def start_loads(
+    nodes: Sequence[ServerModule | None],
+    event: RequestEvent,
+    known: Sequence[dict[str, Any]] = (),
+) -> StartedLoads:
+    """Start every node's `load`: async ones up to their first wait, plain ones queued for a
+    worker thread. On the loop; in a worker thread only when `all_plain(nodes)`."""
     result = LoadResult([dict(known[i]) if i < len(known) else {} for i in range(len(nodes))])
     futures: list[Eventual[dict[str, Any]] | None] = []
     for index, node in enumerate(nodes):
@@ -92,6 +126,12 @@ async def run_loads(
             # A plain load goes to a worker thread as it is: its future is gathered below
             # with no task around it (docs/architecture.md, "Plain functions").
             futures.append(worker_threads().submit(_plain_load, node, node.load, child))
+    return StartedLoads(result, futures)
+
+
+async def finish_loads(started: StartedLoads) -> LoadResult:
+    """Wait for the loads `start_loads` started, and gather their data and first failure."""
+    result, futures = started.result, started.futures
     pending = [f for f in futures if isinstance(f, asyncio.Future) and not f.done()]
     try:
         # Awaited in turn rather than gathered: once the first is done the others mostly
@@ -176,14 +216,7 @@ async def _call_load(node: ServerModule, load: Any, event: RequestEvent) -> dict
 
 def _plain_load(node: ServerModule, load: Any, event: RequestEvent) -> dict[str, Any]:
     """Runs in a worker thread."""
-    data = load(event)
-    if inspect.isawaitable(data):  # a plain def that returns a coroutine: awaited on the loop
-        data = run_on_loop(_awaited(data))
-    return _checked(node, data)
-
-
-async def _awaited(awaitable: Any) -> Any:
-    return await awaitable
+    return _checked(node, awaited_on_loop(load(event)))
 
 
 def _checked(node: ServerModule, data: Any) -> dict[str, Any]:

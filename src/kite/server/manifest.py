@@ -95,10 +95,16 @@ class Route:
         return RouteShape(self.has_page, methods, endpoint.fallback is not None)
 
     @functools.cached_property
+    def load_nodes(self) -> list[ServerModule | None]:
+        """The server modules of the page's load nodes: its layouts', root first, then its
+        own (None where a folder has no +layout.server.py)."""
+        return [folder.layout_server for folder in self.folders] + [self.page_server]
+
+    @functools.cached_property
     def form_models(self) -> dict[str, Any]:
         """The typed forms (`forms = {...}`) of the route's layouts and page; the page's win."""
         models: dict[str, Any] = {}
-        for module in [folder.layout_server for folder in self.folders] + [self.page_server]:
+        for module in self.load_nodes:
             if module is not None:
                 models.update(module.forms)
         return models

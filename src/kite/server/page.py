@@ -8,6 +8,7 @@ from starlette.responses import PlainTextResponse, Response
 import kite.server.prg as prg
 from kite.exceptions import RequestError
 from kite.server.actions import run_action
+from kite.server.ahead import loads_after_action
 from kite.server.answer import action_response, page_or_error
 from kite.server.context import RequestContext
 from kite.server.rerender import handle_render_request
@@ -37,7 +38,7 @@ async def handle_page(ctx: RequestContext) -> Response:
     if kind.kind == "validate":
         return await handle_validate(ctx)
     if kind.kind in ("native_action", "enhanced_action"):
-        return await action_response(ctx, await run_action(ctx))
+        return await action_response(ctx, await run_action(ctx, loads_after_action))
     has_actions = route.actions is not None
     if kind.kind == "options":
         allow = "GET, HEAD, OPTIONS" + (", POST" if has_actions else "")

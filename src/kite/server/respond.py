@@ -8,8 +8,9 @@ import functools
 import ipaddress
 import logging
 import re
+from collections.abc import Coroutine
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -27,9 +28,11 @@ from kite.sansio.classify import (
 )
 from kite.sansio.page_options import normalize_path
 from kite.sansio.routing import decode_path
+from kite.server.actions import read_ahead
+from kite.server.ahead import work_ahead
 from kite.server.answer import error_response
 from kite.server.body import KiteRequest, limit_body
-from kite.server.calling import call_user
+from kite.server.calling import call_user, in_worker_thread, is_async
 from kite.server.context import RequestContext
 from kite.server.cookies import Cookies
 from kite.server.csp import apply_csp, script_hash
@@ -301,16 +304,21 @@ def _classify(event: RequestEvent, route: Route | None) -> Classified:
 async def _handle(ctx: RequestContext) -> Response:
     app, event, kind = ctx.site, ctx.event, ctx.kind
 
-    async def resolve(resolved_event: RequestEvent) -> Response:
+    def resolve(resolved_event: RequestEvent) -> Coroutine[Any, Any, Response]:
         # The hook may pass another event on: the request goes on with that one.
         resolved = ctx if resolved_event is event else replace(ctx, event=resolved_event)
-        # Added before `handle` sees the response, so that the hook can change or drop them.
-        return _secured(app, resolved_event, await _dispatch(resolved))
+        if in_worker_thread():
+            # A plain `handle` calls this in its worker thread: the request's plain work
+            # starts here, in the same thread (kite.server.ahead).
+            work_ahead(resolved)
+        return _resolved(resolved)
 
     hook = app.hooks.handle
     try:
         if hook is None:
             return await resolve(event)
+        if not is_async(hook):
+            await read_ahead(ctx)
         response = await call_user(hook, event, resolve, in_thread=True, keep_context=True)
         if not isinstance(response, Response):
             raise TypeError(
@@ -324,6 +332,11 @@ async def _handle(ctx: RequestContext) -> Response:
         return redirect_response(exc)
     except Exception as exc:
         return _secured(app, event, await error_response(ctx, exc))
+
+
+async def _resolved(ctx: RequestContext) -> Response:
+    # Added before `handle` sees the response, so that the hook can change or drop them.
+    return _secured(ctx.site, ctx.event, await _dispatch(ctx))
 
 
 async def _dispatch(ctx: RequestContext) -> Response:

@@ -1,0 +1,5 @@
+from lib.phase import phase
+
+
+def load(event):
+    return {"layout_phase": phase.get()}
