@@ -75,9 +75,7 @@ def test_a_large_form_is_read_after_handle_as_always(ahead: Server) -> None:
 
 
 def test_a_body_over_the_actions_limit_read_ahead_is_still_a_413(ahead: Server) -> None:
-    response = ahead.client.post(
-        "/limited?/small", data={"name": "x" * 40}, headers=_native(ahead)
-    )
+    response = ahead.client.post("/limited?/small", data={"name": "x" * 40}, headers=_native(ahead))
     assert response.status_code == 413
     assert response.headers["x-acted-in-resolve"] == "no"
     small = ahead.client.post("/limited?/small", data={"n": "x"}, headers=_native(ahead))
