@@ -6,6 +6,7 @@ body_size_limit = "512K"            # env BODY_SIZE_LIMIT (bytes, K/M/G, or "Inf
 max_header_size = "64K"             # all request headers together; more gets 431
 max_threads = 40                    # env KITE_MAX_THREADS; plain def functions at once
 module_cache = ".kite/cache/modules"  # env KITE_MODULE_CACHE; false: none (settings.md)
+cpu_affinity = "loop"               # env KITE_CPU_AFFINITY; "off": threads on any CPU
 
 [csrf]
 check_origin = true                 # only this switches the Origin check off
@@ -96,6 +97,9 @@ class Settings:
     template_cache: str | None = DEFAULT_TEMPLATE_CACHE
     # The route modules' compiled code kept between starts (module_cache.py); None: not kept.
     module_cache: str | None = DEFAULT_MODULE_CACHE
+    # `kite start`: "loop" keeps each process's threads on its event loop's CPU
+    # (server/affinity.py); "off" leaves them to the kernel.
+    cpu_affinity: str = "loop"
     # Where @limits(rate=...) counts: "memory" or a shared store's URL (docs/settings.md).
     rate_limit_store: str = "memory"
     health_path: str | None = "/_kite/health"
@@ -117,6 +121,7 @@ _KNOWN = {
     "post_redirect_get": None,
     "max_threads": None,
     "module_cache": None,
+    "cpu_affinity": None,
     "csrf": {"check_origin", "trusted_origins"},
     "proxy": {"trusted_hosts"},
     "forms": {"max_fields", "max_files", "max_part_size"},
@@ -160,6 +165,9 @@ def load_settings(
                 parse_size(raw.get("max_header_size", "64K"), setting="max_header_size")
             ),
             max_threads=_threads(environ.get("KITE_MAX_THREADS", raw.get("max_threads")), path),
+            cpu_affinity=_affinity(
+                environ.get("KITE_CPU_AFFINITY", raw.get("cpu_affinity", "loop")), path
+            ),
             csrf_check_origin=_bool(csrf.get("check_origin", True), "csrf.check_origin", path),
             csrf_trusted_origins=tuple(
                 _origin(o, path) or "" for o in _list(csrf, "trusted_origins", path)
@@ -324,6 +332,15 @@ def _threads(value: Any, path: Path) -> int:
             f"{value!r}: it is how many plain def loads and actions can run at once"
         )
     return value
+
+
+def _affinity(value: Any, path: Path) -> str:
+    if value not in ("loop", "off"):
+        raise KiteError(
+            f"{path}: 'cpu_affinity' (or KITE_CPU_AFFINITY) is \"loop\" (keep each server "
+            f'process\'s threads on the CPU of its event loop) or "off", not {value!r}'
+        )
+    return str(value)
 
 
 def _store(value: Any) -> str:

@@ -15,6 +15,9 @@ from starlette.types import Receive, Scope, Send
 
 from kite.config import load_settings
 from kite.exceptions import KiteError
+from kite.server import affinity
+from kite.server.affinity import CpuHome
+from kite.server.calling import worker_threads
 from kite.server.devpage import BrokenApp
 from kite.server.health import Health
 from kite.server.respond import respond
@@ -28,24 +31,32 @@ logger = logging.getLogger("kite")
 class Kite(Site):
     """A Kite application: the ASGI callable serving one `Site`."""
 
+    # Set by `start_app` (`kite start`, the process is Kite's): its threads' CPU, kept from
+    # the server's start-up on (server/affinity.py).
+    cpu_home: CpuHome | None = None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             await respond(self, scope, receive, send)
         elif scope["type"] == "lifespan":
-            await _lifespan(self.health, receive, send)
+            await _lifespan(self.health, self.cpu_home, receive, send)
             await self.rate_limiter.store.close()
         else:
             raise RuntimeError(f"Kite does not serve {scope['type']!r} connections")
 
 
-async def _lifespan(health: Health, receive: Receive, send: Send) -> None:
+async def _lifespan(health: Health, cpu_home: CpuHome | None, receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             # The server's signal handlers are in place by now: health wraps SIGTERM's.
             health.watch_sigterm()
+            if cpu_home is not None:
+                cpu_home.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            if cpu_home is not None:
+                cpu_home.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return
 
@@ -62,8 +73,15 @@ def start_app(app_dir: str | os.PathLike[str]) -> Any:
     the one walk `create_app` ends with found 56 objects to free with 5,000 routes, and
     took 0.22 s of that start. `kite dev`, which re-imports the app's modules, does not
     freeze.
+
+    Its threads are kept on one CPU once it serves, unless `cpu_affinity = "off"`
+    (server/affinity.py): the process is Kite's, where an app mounted in another server is
+    not.
     """
-    return _create(app_dir, False, {}, gc.freeze)
+    app = _create(app_dir, False, {}, gc.freeze)
+    if isinstance(app, Kite) and app.settings.cpu_affinity == "loop" and affinity.supported():
+        app.cpu_home = CpuHome(worker_threads())
+    return app
 
 
 @contextmanager

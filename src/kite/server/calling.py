@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import functools
 import inspect
+import os
 import queue
 import sys
 import threading
@@ -138,6 +139,10 @@ class WorkerThreads:
         # The mailbox of the loop that submitted last: a server has one loop, so one
         # mailbox; a job keeps its own, so that loops taking turns (tests) stay apart.
         self._mailbox: _Mailbox | None = None
+        # The CPUs the threads are kept on (kite.server.affinity), and how many times that
+        # changed: each thread moves itself when it next takes a job. None: never set.
+        self._cpus: frozenset[int] | None = None
+        self._cpus_changes = 0
 
     @property
     def threads(self) -> int:
@@ -205,6 +210,12 @@ class WorkerThreads:
             self._add_thread()
         loop.call_later(self.grace, self._watch, loop, self._taken)
 
+    def keep_on(self, cpus: frozenset[int]) -> None:
+        """Keep the threads on `cpus` (kite.server.affinity): each moves itself there when
+        it next takes a job, and a new one starts there."""
+        self._cpus = cpus
+        self._cpus_changes += 1
+
     def _add_thread(self) -> None:
         with self._lock:
             self._threads += 1
@@ -212,6 +223,7 @@ class WorkerThreads:
 
     def _work(self) -> None:
         get = self._jobs.get
+        moved = 0  # the _cpus_changes this thread has followed
         while True:
             try:
                 job = get(timeout=self.idle_timeout)
@@ -222,6 +234,9 @@ class WorkerThreads:
                         return
                 continue
             self._taken += 1  # only ever read as "has it changed", so no lock
+            if moved != self._cpus_changes:
+                moved = self._cpus_changes
+                _move_to(self._cpus)
             _worker.loop, _worker.mailbox = job.loop, job.mailbox
             try:
                 job.value = job.context.run(job.function, *job.args)
@@ -229,6 +244,13 @@ class WorkerThreads:
                 job.error = exc
             _worker.loop = _worker.mailbox = None
             job.mailbox.post(job)
+
+
+def _move_to(cpus: frozenset[int] | None) -> None:
+    """Keep the calling thread on `cpus`, if it can be (Linux)."""
+    if cpus is not None and hasattr(os, "sched_setaffinity"):
+        with contextlib.suppress(OSError):  # a CPU taken from the process meanwhile
+            os.sched_setaffinity(0, cpus)
 
 
 async def _finished(job: _Job) -> None:

@@ -1,0 +1,134 @@
+"""One CPU for a serving process's threads (kite.server.affinity): the event loop's thread and
+the worker threads share the CPU the loop runs on, and are let go when the loop waits for it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support import APPS
+from support.servers import ServeApp
+
+from kite.config import load_settings
+from kite.exceptions import KiteError
+from kite.server import affinity
+from kite.server.affinity import CpuHome
+from kite.server.calling import WorkerThreads
+
+needs_cpus = pytest.mark.skipif(
+    not affinity.supported(), reason="needs Linux's sched_setaffinity and two CPUs or more"
+)
+
+
+@pytest.fixture
+def own_cpus() -> Iterator[frozenset[int]]:
+    """The test runs CpuHome on its own thread: its CPUs are given back afterwards."""
+    allowed = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    yield allowed or frozenset()
+    if allowed:
+        os.sched_setaffinity(0, allowed)
+
+
+@needs_cpus
+def test_the_loop_and_its_worker_threads_share_one_cpu(own_cpus: frozenset[int]) -> None:
+    threads = WorkerThreads(2)
+
+    async def main() -> tuple[int | None, set[int], set[int]]:
+        home = CpuHome(threads, interval=60)
+        home.start()
+        try:
+            worker = await threads.run(os.sched_getaffinity, 0)
+            return home.home, set(os.sched_getaffinity(0)), set(worker)
+        finally:
+            home.stop()
+
+    cpu, loop_cpus, worker_cpus = asyncio.run(main())
+    assert cpu is not None and cpu in own_cpus
+    assert loop_cpus == {cpu}
+    assert worker_cpus == {cpu}
+
+
+@needs_cpus
+def test_the_threads_are_let_go_while_something_else_wants_the_cpu(
+    own_cpus: frozenset[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    threads = WorkerThreads(1)
+    homes: list[int | None] = []
+
+    async def main() -> None:
+        home = CpuHome(threads, interval=0.3)
+        home.start()
+        assert home.home is not None
+        # A process that wants the loop's CPU all the time, as a busy neighbour would.
+        spinner = subprocess.Popen(
+            ["taskset", "-c", str(home.home), sys.executable, "-c", "while True: pass"]
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and None not in homes:
+                # The loop wants its CPU too: busy for 5 ms at a time.
+                until = time.monotonic() + 0.005
+                while time.monotonic() < until:
+                    pass
+                homes.append(home.home)
+                await asyncio.sleep(0)
+            worker = await threads.run(os.sched_getaffinity, 0)
+            assert set(worker) == set(own_cpus) or home.home is not None
+        finally:
+            spinner.kill()
+            spinner.wait()
+            home.stop()
+
+    with caplog.at_level(logging.DEBUG, logger="kite"):
+        asyncio.run(main())
+    assert None in homes, "the loop waited for its CPU, and its threads were never let go"
+    assert "are let go for the kernel to place" in caplog.text
+
+
+def _cpus_of_threads(pid: int) -> dict[int, str]:
+    """The CPUs each thread of `pid` may run on, by thread id, from /proc."""
+    found: dict[int, str] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        status = (task / "status").read_text().splitlines()
+        allowed = next(line for line in status if line.startswith("Cpus_allowed_list"))
+        found[int(task.name)] = allowed.split()[1]
+    return found
+
+
+@needs_cpus
+def test_kite_start_keeps_the_loop_and_the_workers_on_one_cpu(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "ahead")
+    # A plain handle and plain loads: a worker thread exists and has taken a job.
+    assert server.client.get("/form").status_code == 200
+    pid = server.process.pid
+    threads = _cpus_of_threads(pid)
+    loop_cpu = threads.pop(pid)  # the main thread runs the event loop
+    assert loop_cpu.isdigit(), f"the loop's thread may run on CPUs {loop_cpu}"
+    assert loop_cpu in threads.values(), f"no worker thread on CPU {loop_cpu}: {threads}"
+
+
+@needs_cpus
+def test_cpu_affinity_off_leaves_the_threads_to_the_kernel(serve_app: ServeApp) -> None:
+    server = serve_app(APPS / "ahead", env={"KITE_CPU_AFFINITY": "off"})
+    assert server.client.get("/form").status_code == 200
+    threads = _cpus_of_threads(server.process.pid)
+    own = sorted(os.sched_getaffinity(0))
+    assert len(threads) > 1
+    assert set(threads.values()) == {f"{own[0]}-{own[-1]}"}
+
+
+def test_cpu_affinity_is_a_setting(tmp_path: Path) -> None:
+    assert load_settings(tmp_path, environ={}).cpu_affinity == "loop"
+    (tmp_path / "kite.toml").write_text('cpu_affinity = "off"\n')
+    assert load_settings(tmp_path, environ={}).cpu_affinity == "off"
+    assert load_settings(tmp_path, environ={"KITE_CPU_AFFINITY": "loop"}).cpu_affinity == "loop"
+    (tmp_path / "kite.toml").write_text('cpu_affinity = "any"\n')
+    with pytest.raises(KiteError, match=r"cpu_affinity.*\"loop\".*\"off\", not 'any'"):
+        load_settings(tmp_path, environ={})
