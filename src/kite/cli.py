@@ -32,7 +32,7 @@ def app_from_environment() -> Any:
 
     if os.environ.get(_DEV_VARIABLE) == "1":
         return create_app(os.environ[_APP_DIR_VARIABLE], dev=True)
-    return start_app(os.environ[_APP_DIR_VARIABLE])
+    return start_app(os.environ[_APP_DIR_VARIABLE], among_workers=True)
 
 
 def _parser() -> argparse.ArgumentParser:

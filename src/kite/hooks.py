@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from kite.server.calling import call_user
+from kite.server.calling import call_user, is_async
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -24,7 +24,12 @@ def sequence(*handles: Handle) -> Handle:
     ::
 
         handle = sequence(authenticate, add_security_headers)
+
+    When every one is a plain `def`, the chain is one plain `handle`: they run one after the
+    other in one worker thread, as a single plain `handle` would.
     """
+    if not any(is_async(one) for one in handles):
+        return _plain_sequence(handles)
 
     async def handle(event: RequestEvent, resolve: Resolve) -> Response:
         async def run(index: int, current: RequestEvent) -> Response:
@@ -40,5 +45,17 @@ def sequence(*handles: Handle) -> Handle:
             return response
 
         return await run(0, event)
+
+    return handle
+
+
+def _plain_sequence(handles: tuple[Handle, ...]) -> Handle:
+    def handle(event: RequestEvent, resolve: Resolve) -> Any:
+        def run(index: int, current: RequestEvent) -> Any:
+            if index == len(handles):
+                return resolve(current)
+            return handles[index](current, lambda next_event: run(index + 1, next_event))
+
+        return run(0, event)
 
     return handle

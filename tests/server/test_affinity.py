@@ -4,6 +4,7 @@ the worker threads share the CPU the loop runs on, and are let go when the loop 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import subprocess
@@ -55,41 +56,93 @@ def test_the_loop_and_its_worker_threads_share_one_cpu(own_cpus: frozenset[int])
     assert worker_cpus == {cpu}
 
 
+def _busy(seconds: float) -> None:
+    """The loop wants its CPU: busy in Python for `seconds`."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        pass
+
+
 @needs_cpus
-def test_the_threads_are_let_go_while_something_else_wants_the_cpu(
+def test_the_process_moves_off_a_cpu_another_process_wants(
     own_cpus: frozenset[int], caplog: pytest.LogCaptureFixture
 ) -> None:
     threads = WorkerThreads(1)
-    homes: list[int | None] = []
 
-    async def main() -> None:
-        home = CpuHome(threads, interval=0.3)
+    async def main() -> tuple[int, int | None, set[int]]:
+        # chance: always move (the coin that keeps two processes apart is tested below).
+        home = CpuHome(threads, interval=0.3, chance=lambda: 0.0)
         home.start()
+        await threads.run(int)  # a worker thread, kept with the loop
         assert home.home is not None
+        taken = home.home
         # A process that wants the loop's CPU all the time, as a busy neighbour would.
         spinner = subprocess.Popen(
-            ["taskset", "-c", str(home.home), sys.executable, "-c", "while True: pass"]
+            ["taskset", "-c", str(taken), sys.executable, "-c", "while True: pass"]
         )
         try:
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and None not in homes:
-                # The loop wants its CPU too: busy for 5 ms at a time.
-                until = time.monotonic() + 0.005
-                while time.monotonic() < until:
-                    pass
-                homes.append(home.home)
+            while time.monotonic() < deadline and home.home == taken:
+                _busy(0.005)
                 await asyncio.sleep(0)
             worker = await threads.run(os.sched_getaffinity, 0)
-            assert set(worker) == set(own_cpus) or home.home is not None
+            return taken, home.home, set(worker)
         finally:
             spinner.kill()
             spinner.wait()
             home.stop()
 
     with caplog.at_level(logging.DEBUG, logger="kite"):
-        asyncio.run(main())
-    assert None in homes, "the loop waited for its CPU, and its threads were never let go"
-    assert "are let go for the kernel to place" in caplog.text
+        taken, moved_to, worker = asyncio.run(main())
+    assert moved_to is not None and moved_to != taken, "the loop stayed on the busy CPU"
+    assert worker == {moved_to}
+    assert f"moving to CPU {moved_to}" in caplog.text
+
+
+@needs_cpus
+def test_two_processes_on_one_cpu_do_not_both_move(own_cpus: frozenset[int]) -> None:
+    """Half the time only: heads it stays, tails it moves."""
+    coin = iter([0.9, 0.9, 0.1])
+    home = CpuHome(WorkerThreads(1), chance=lambda: next(coin))
+    home.home = min(own_cpus)
+    idle = {cpu: 1.0 for cpu in own_cpus}
+    home._step(0.5, 0.0, idle)
+    home._step(0.5, 0.0, idle)
+    assert home.home == min(own_cpus)
+    home._step(0.5, 0.0, idle)
+    assert home.home != min(own_cpus)
+
+
+@needs_cpus
+def test_worker_threads_computing_outside_the_gil_may_use_any_cpu(
+    own_cpus: frozenset[int],
+) -> None:
+    threads = WorkerThreads(1)
+    seen: list[set[int]] = []
+
+    def compute() -> None:
+        # Hashing releases the GIL: this thread and the busy loop both want the CPU.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 50_000)
+            seen.append(set(os.sched_getaffinity(0)))
+            if seen[-1] == set(own_cpus):
+                return
+
+    async def main() -> None:
+        home = CpuHome(threads, interval=0.3)
+        home.start()
+        try:
+            computing = threads.submit(compute)
+            while not computing.done():
+                _busy(0.005)
+                await asyncio.sleep(0)
+        finally:
+            home.stop()
+
+    asyncio.run(main())
+    assert seen[0] != set(own_cpus), "the worker thread did not start beside the loop"
+    assert seen[-1] == set(own_cpus), "the worker thread stayed on the loop's CPU"
 
 
 def _cpus_of_threads(pid: int) -> dict[int, str]:

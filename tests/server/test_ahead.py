@@ -1,8 +1,7 @@
 """Work ahead (kite.server.ahead): once a request is in a worker thread, its plain work goes
 on there. tests/apps/ahead has a plain `handle` that marks a context variable before and
 after `resolve(event)` and says in a header whether the action ran inside `resolve`; its
-loads show the mark they were queued under. tests/apps/ahead_loop is the same app without
-the hook."""
+loads show the mark they were queued under. Served with AHEAD_HANDLE=off, it has no hook."""
 
 from __future__ import annotations
 
@@ -105,9 +104,19 @@ def test_an_unknown_action_is_still_a_404(ahead: Server) -> None:
 
 
 def test_without_a_hook_a_native_action_queues_its_page_loads(served_app: ServeApp) -> None:
-    server = served_app(APPS / "ahead_loop")
+    server = served_app(APPS / "ahead", env={"AHEAD_HANDLE": "off"})
     response = server.client.post("/form", data={"name": "kite"}, headers=_native(server))
     assert response.status_code == 200
+    assert "x-acted-in-resolve" not in response.headers
     shown = _shown(response.text)
     assert shown["page-phase"] == "set by the action"
     assert shown["layout-phase"] == "set by the action"
+
+
+def test_a_sequence_of_plain_handles_is_one_plain_handle(served_app: ServeApp) -> None:
+    server = served_app(APPS / "ahead", env={"AHEAD_HANDLE": "sequence"})
+    page = server.client.get("/form")
+    assert _shown(page.text)["page-phase"] == "before resolve"
+    response = server.client.post("/form", data={"name": "kite"}, headers=_native(server))
+    assert response.headers["x-acted-in-resolve"] == "yes"
+    assert _shown(response.text)["page-phase"] == "set by the action"

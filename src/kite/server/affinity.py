@@ -11,11 +11,18 @@ cost the same (docs/architecture.md, "Plain functions"). One CPU is all the proc
 code can use anyway: the GIL runs one thread at a time.
 
 So each serving process keeps its event loop's thread and its worker threads on the CPU the
-loop runs on when it starts. Every second it reads how long the loop waited for that CPU
-(/proc/thread-self/schedstat). A fifth of the second or more means that something else wants
-the CPU — another process, or a worker thread computing outside the GIL (hashing a password,
-resizing an image) — and the threads are let go for a second, for the kernel to place them,
-then kept together again where the loop then runs.
+loop runs on when it starts (with `kite start --workers N`, each worker on the next CPU after
+its elder siblings'). Every second it reads how long the loop waited for that CPU
+(/proc/thread-self/schedstat). A fifth of the second or more means that something wants the
+CPU besides the loop:
+
+- its own worker threads, computing outside the GIL (hashing a password, resizing an
+  image: they used the CPU a fifth of the second or more): they may run on any CPU until
+  they have hardly run for ten seconds;
+- another process (two workers of `kite start --workers 2` started on one CPU, a busy
+  neighbour): the process moves to the CPU that was idlest, if it was idle a fifth of the
+  second or more, and half the time only, so that two processes sharing a CPU do not both
+  move to the same other one.
 
 Linux only (sched_setaffinity and /proc); elsewhere, and with one CPU, nothing is done.
 """
@@ -23,13 +30,16 @@ Linux only (sched_setaffinity and /proc); elsewhere, and with one CPU, nothing i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import random
+from collections.abc import Callable
 from pathlib import Path
 
 from kite.server.calling import WorkerThreads
 
-__all__ = ["CONTENDED", "INTERVAL", "CpuHome", "supported"]
+__all__ = ["CONTENDED", "INTERVAL", "QUIET_LOOKS", "CpuHome", "supported"]
 
 logger = logging.getLogger("kite")
 
@@ -38,8 +48,13 @@ logger = logging.getLogger("kite")
 # the GIL, made the loop wait under a tenth on the benchmark's busiest plain app.
 INTERVAL = 1.0
 CONTENDED = 0.2
+# Worker threads let go to compute stay free until they have hardly run (a twentieth of the
+# time) for this many looks in a row: freed, they may well wait on the GIL for a while.
+QUIET_LOOKS = 10
 
 _STAT = Path("/proc/thread-self/stat")
+_PROC_STAT = Path("/proc/stat")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _SCHEDSTAT = Path("/proc/thread-self/schedstat")
 
 
@@ -62,17 +77,32 @@ class CpuHome:
         *,
         interval: float = INTERVAL,
         contended: float = CONTENDED,
+        chance: Callable[[], float] = random.random,
+        among_workers: bool = False,
     ) -> None:
         self.threads = threads
+        self.among_workers = among_workers
         self.interval = interval
         self.contended = contended
+        self.chance = chance
         self.allowed = frozenset(os.sched_getaffinity(0))
-        self.home: int | None = None  # None: let go until the next look
-        self._waited = 0  # the loop thread's run-queue wait so far, in nanoseconds
+        self.home: int | None = None
+        self.workers_free = False  # the worker threads may run on any CPU
+        # At the last look: the loop thread's run-queue wait and the worker threads' CPU
+        # time (ns), and each CPU's idle time (clock ticks).
+        self._waited = 0
+        self._workers = 0
+        self._idle: dict[int, int] = {}
+        self._quiet = 0  # looks in a row the freed worker threads hardly ran
         self._timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
-        self._settle()
+        try:
+            self._move(self._first_cpu())
+            self._measure()
+        except (OSError, ValueError, IndexError) as exc:  # /proc not as Linux documents it
+            logger.debug("cpu_affinity: threads left to the kernel: %s", exc)
+            return
         self._timer = asyncio.get_running_loop().call_later(self.interval, self._look)
 
     def stop(self) -> None:
@@ -81,36 +111,81 @@ class CpuHome:
             self._timer = None
 
     def _look(self) -> None:
-        waited = _run_queue_wait()
-        share = (waited - self._waited) / 1e9 / self.interval
-        self._waited = waited
-        if self.home is None:
-            self._settle()
-        elif share >= self.contended:
-            logger.debug(
-                "cpu_affinity: the event loop waited %.0f %% of %.1f s for CPU %d; its threads "
-                "are let go for the kernel to place",
-                share * 100,
-                self.interval,
-                self.home,
-            )
-            self._keep_on(None, self.allowed)
+        try:
+            self._step(*self._measure())
+        except (OSError, ValueError, IndexError) as exc:  # /proc went away meanwhile
+            logger.debug("cpu_affinity: threads left to the kernel: %s", exc)
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(0, self.allowed)
+            self.threads.keep_on(self.allowed)
+            return
         self._timer = asyncio.get_running_loop().call_later(self.interval, self._look)
 
-    def _settle(self) -> None:
-        cpu = _current_cpu()
-        self._keep_on(cpu, frozenset((cpu,)))
-        self._waited = _run_queue_wait()
+    def _measure(self) -> tuple[float, float, dict[int, float]]:
+        """Since the last look, as shares of the interval: how long the loop waited for its
+        CPU, how long the worker threads ran, how long each CPU was idle."""
+        waited, workers, idle = _run_queue_wait(), _threads_cpu(self.threads), _idle_ticks()
+        span = self.interval * 1e9
+        ticks = _TICKS * self.interval
+        idle_share = {cpu: (now - self._idle.get(cpu, now)) / ticks for cpu, now in idle.items()}
+        shares = ((waited - self._waited) / span, (workers - self._workers) / span, idle_share)
+        self._waited, self._workers, self._idle = waited, workers, idle
+        return shares
 
-    def _keep_on(self, home: int | None, cpus: frozenset[int]) -> None:
+    def _step(self, waited: float, workers: float, idle: dict[int, float]) -> None:
+        if self.workers_free:
+            # Back beside the loop once they have been quiet for QUIET_LOOKS looks in a row.
+            self._quiet = self._quiet + 1 if workers < self.contended / 4 else 0
+            if self._quiet >= QUIET_LOOKS and self.home is not None:
+                self.workers_free = False
+                self.threads.keep_on(frozenset((self.home,)))
+        if waited < self.contended:
+            return
+        if workers >= self.contended:
+            if not self.workers_free:
+                logger.debug(
+                    "cpu_affinity: worker threads ran %.0f %% of the last %.1f s beside the "
+                    "loop; they may use any CPU",
+                    workers * 100,
+                    self.interval,
+                )
+                self.workers_free, self._quiet = True, 0
+                self.threads.keep_on(self.allowed)
+            return
+        others = [cpu for cpu in self.allowed if cpu != self.home and cpu in idle]
+        if not others:
+            return
+        idlest = max(others, key=lambda cpu: idle[cpu])
+        if idle[idlest] >= self.contended and self.chance() < 0.5:
+            logger.debug(
+                "cpu_affinity: the event loop waited %.0f %% of the last %.1f s for CPU %s; "
+                "moving to CPU %d, idle %.0f %%",
+                waited * 100,
+                self.interval,
+                self.home,
+                idlest,
+                idle[idlest] * 100,
+            )
+            self._move(idlest)
+
+    def _first_cpu(self) -> int:
+        """The CPU the loop runs on; for one of `kite start --workers N`, the next CPU after
+        its elder siblings', so that the workers start on CPUs of their own."""
+        place = _place_among_siblings() if self.among_workers else None
+        if place is None:
+            return _current_cpu()
+        allowed = sorted(self.allowed)
+        return allowed[place % len(allowed)]
+
+    def _move(self, cpu: int) -> None:
+        cpus = frozenset((cpu,))
         try:
             os.sched_setaffinity(0, cpus)  # this thread: the loop's
         except OSError as exc:  # the CPU was taken from the process meanwhile (cgroups)
-            logger.debug("cpu_affinity: cannot keep the loop on %s: %s", sorted(cpus), exc)
-            home, cpus = None, self.allowed
-            os.sched_setaffinity(0, cpus)
-        self.home = home
-        self.threads.keep_on(cpus)
+            logger.debug("cpu_affinity: cannot keep the loop on CPU %d: %s", cpu, exc)
+            return
+        self.home = cpu
+        self.threads.keep_on(self.allowed if self.workers_free else cpus)
 
 
 def _current_cpu() -> int:
@@ -122,3 +197,33 @@ def _current_cpu() -> int:
 def _run_queue_wait() -> int:
     # schedstat: time on the CPU, time waiting on its run queue (ns), slices run.
     return int(_SCHEDSTAT.read_text().split()[1])
+
+
+def _place_among_siblings() -> int | None:
+    """This process's place among its parent's children by age (process id), or None."""
+    parent = os.getppid()
+    try:
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except OSError:  # a kernel without it
+        return None
+    ids = sorted(int(child) for child in children)
+    return ids.index(os.getpid()) if os.getpid() in ids else None
+
+
+def _threads_cpu(threads: WorkerThreads) -> int:
+    """The CPU time of the worker threads now running (ns)."""
+    total = 0
+    for native_id in threads.native_ids():
+        with contextlib.suppress(OSError):  # ended meanwhile
+            total += int(Path(f"/proc/self/task/{native_id}/schedstat").read_text().split()[0])
+    return total
+
+
+def _idle_ticks() -> dict[int, int]:
+    """Each CPU's idle time so far (idle and waiting for I/O), in clock ticks."""
+    idle: dict[int, int] = {}
+    for line in _PROC_STAT.read_text().splitlines():
+        name, *values = line.split()
+        if name.startswith("cpu") and name[3:].isdigit():
+            idle[int(name[3:])] = int(values[3]) + int(values[4])
+    return idle

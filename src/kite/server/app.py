@@ -61,7 +61,7 @@ async def _lifespan(health: Health, cpu_home: CpuHome | None, receive: Receive, 
             return
 
 
-def start_app(app_dir: str | os.PathLike[str]) -> Any:
+def start_app(app_dir: str | os.PathLike[str], *, among_workers: bool = False) -> Any:
     """The app as `kite start` serves it (each worker): created as `create_app` creates
     it, then everything start-up made (modules, templates, routes) moved out of the
     garbage collector's sight.
@@ -76,11 +76,11 @@ def start_app(app_dir: str | os.PathLike[str]) -> Any:
 
     Its threads are kept on one CPU once it serves, unless `cpu_affinity = "off"`
     (server/affinity.py): the process is Kite's, where an app mounted in another server is
-    not.
+    not. `among_workers`: this process is one of `kite start --workers N`.
     """
     app = _create(app_dir, False, {}, gc.freeze)
     if isinstance(app, Kite) and app.settings.cpu_affinity == "loop" and affinity.supported():
-        app.cpu_home = CpuHome(worker_threads())
+        app.cpu_home = CpuHome(worker_threads(), among_workers=among_workers)
     return app
 
 

@@ -139,10 +139,10 @@ class WorkerThreads:
         # The mailbox of the loop that submitted last: a server has one loop, so one
         # mailbox; a job keeps its own, so that loops taking turns (tests) stay apart.
         self._mailbox: _Mailbox | None = None
-        # The CPUs the threads are kept on (kite.server.affinity), and how many times that
-        # changed: each thread moves itself when it next takes a job. None: never set.
+        # The CPUs the threads are kept on (kite.server.affinity); None: never set. The
+        # threads' ids, to move them there.
         self._cpus: frozenset[int] | None = None
-        self._cpus_changes = 0
+        self._native_ids: set[int] = set()
 
     @property
     def threads(self) -> int:
@@ -211,10 +211,14 @@ class WorkerThreads:
         loop.call_later(self.grace, self._watch, loop, self._taken)
 
     def keep_on(self, cpus: frozenset[int]) -> None:
-        """Keep the threads on `cpus` (kite.server.affinity): each moves itself there when
-        it next takes a job, and a new one starts there."""
+        """Keep the threads on `cpus` (kite.server.affinity), and start new ones there."""
         self._cpus = cpus
-        self._cpus_changes += 1
+        for native_id in list(self._native_ids):
+            _move(native_id, cpus)
+
+    def native_ids(self) -> list[int]:
+        """The operating system's ids of the running threads."""
+        return list(self._native_ids)
 
     def _add_thread(self) -> None:
         with self._lock:
@@ -222,8 +226,11 @@ class WorkerThreads:
         threading.Thread(target=self._work, name="kite-worker", daemon=True).start()
 
     def _work(self) -> None:
+        native_id = threading.get_native_id()
+        self._native_ids.add(native_id)
+        if self._cpus is not None:
+            _move(0, self._cpus)
         get = self._jobs.get
-        moved = 0  # the _cpus_changes this thread has followed
         while True:
             try:
                 job = get(timeout=self.idle_timeout)
@@ -231,12 +238,10 @@ class WorkerThreads:
                 with self._lock:
                     if self._threads > 1:
                         self._threads -= 1
+                        self._native_ids.discard(native_id)
                         return
                 continue
             self._taken += 1  # only ever read as "has it changed", so no lock
-            if moved != self._cpus_changes:
-                moved = self._cpus_changes
-                _move_to(self._cpus)
             _worker.loop, _worker.mailbox = job.loop, job.mailbox
             try:
                 job.value = job.context.run(job.function, *job.args)
@@ -246,11 +251,11 @@ class WorkerThreads:
             job.mailbox.post(job)
 
 
-def _move_to(cpus: frozenset[int] | None) -> None:
-    """Keep the calling thread on `cpus`, if it can be (Linux)."""
-    if cpus is not None and hasattr(os, "sched_setaffinity"):
-        with contextlib.suppress(OSError):  # a CPU taken from the process meanwhile
-            os.sched_setaffinity(0, cpus)
+def _move(native_id: int, cpus: frozenset[int]) -> None:
+    """Keep the thread `native_id` (0: this one) on `cpus`, if it can be (Linux)."""
+    # OSError: the thread has ended meanwhile, or a CPU was taken from the process.
+    with contextlib.suppress(OSError, AttributeError):
+        os.sched_setaffinity(native_id, cpus)
 
 
 async def _finished(job: _Job) -> None:

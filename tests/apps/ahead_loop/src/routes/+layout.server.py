@@ -1,5 +1,0 @@
-from lib.phase import phase
-
-
-def load(event):
-    return {"layout_phase": phase.get()}
