@@ -42,9 +42,14 @@ def test_the_loop_and_its_worker_threads_share_one_cpu(own_cpus: frozenset[int])
     threads = WorkerThreads(2)
 
     async def main() -> tuple[int | None, set[int], set[int]]:
-        home = CpuHome(threads, interval=60)
+        home = CpuHome(threads, interval=0.1)
         home.start()
         try:
+            await asyncio.sleep(0.3)
+            assert home.home is None, "kept on a CPU before any plain function ran"
+            assert set(os.sched_getaffinity(0)) == set(own_cpus)
+            await threads.run(int)  # the first plain function
+            await asyncio.sleep(0.3)
             worker = await threads.run(os.sched_getaffinity, 0)
             return home.home, set(os.sched_getaffinity(0)), set(worker)
         finally:
@@ -73,7 +78,8 @@ def test_the_process_moves_off_a_cpu_another_process_wants(
         # chance: always move (the coin that keeps two processes apart is tested below).
         home = CpuHome(threads, interval=0.3, chance=lambda: 0.0)
         home.start()
-        await threads.run(int)  # a worker thread, kept with the loop
+        await threads.run(int)  # a worker thread: from the next look, kept with the loop
+        await asyncio.sleep(0.5)
         assert home.home is not None
         taken = home.home
         # A process that wants the loop's CPU all the time, as a busy neighbour would.
@@ -132,6 +138,8 @@ def test_worker_threads_computing_outside_the_gil_may_use_any_cpu(
     async def main() -> None:
         home = CpuHome(threads, interval=0.3)
         home.start()
+        await threads.run(int)  # a worker thread: from the next look, kept with the loop
+        await asyncio.sleep(0.5)
         try:
             computing = threads.submit(compute)
             while not computing.done():
@@ -158,12 +166,17 @@ def _cpus_of_threads(pid: int) -> dict[int, str]:
 @needs_cpus
 def test_kite_start_keeps_the_loop_and_the_workers_on_one_cpu(serve_app: ServeApp) -> None:
     server = serve_app(APPS / "ahead")
-    # A plain handle and plain loads: a worker thread exists and has taken a job.
-    assert server.client.get("/form").status_code == 200
     pid = server.process.pid
+    assert "-" in _cpus_of_threads(pid)[pid], "kept on a CPU before any plain function ran"
+    # A plain handle and plain loads: a worker thread exists and has taken a job; the
+    # threads are kept together from the next look (once a second).
+    assert server.client.get("/form").status_code == 200
+    deadline = time.monotonic() + 10
+    while not _cpus_of_threads(pid)[pid].isdigit():
+        assert time.monotonic() < deadline, "the loop's thread was never kept on one CPU"
+        time.sleep(0.1)
     threads = _cpus_of_threads(pid)
     loop_cpu = threads.pop(pid)  # the main thread runs the event loop
-    assert loop_cpu.isdigit(), f"the loop's thread may run on CPUs {loop_cpu}"
     assert loop_cpu in threads.values(), f"no worker thread on CPU {loop_cpu}: {threads}"
 
 

@@ -10,11 +10,13 @@ with the process on one CPU, the woken thread simply runs when the other waits, 
 cost the same (docs/architecture.md, "Plain functions"). One CPU is all the process's Python
 code can use anyway: the GIL runs one thread at a time.
 
-So each serving process keeps its event loop's thread and its worker threads on the CPU the
-loop runs on when it starts (with `kite start --workers N`, each worker on the next CPU after
-its elder siblings'). Every second it reads how long the loop waited for that CPU
-(/proc/thread-self/schedstat). A fifth of the second or more means that something wants the
-CPU besides the loop:
+So once a serving process has run a plain function, it keeps its event loop's thread and its
+worker threads on the CPU the loop runs on then (with `kite start --workers N`, each worker
+on the next CPU after its elder siblings'). An app of `async def` functions only is left
+alone: it has no worker thread to keep beside its loop.
+
+Every second it reads how long the loop waited for that CPU (/proc/thread-self/schedstat).
+A fifth of the second or more means that something wants the CPU besides the loop:
 
 - its own worker threads, computing outside the GIL (hashing a password, resizing an
   image: they used the CPU a fifth of the second or more): they may run on any CPU until
@@ -97,8 +99,10 @@ class CpuHome:
         self._timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
+        """Look once a second from now on. Nothing is kept anywhere until the app has run a
+        plain function: an app of `async def` functions has no worker thread to keep
+        beside its loop, and gains nothing from being held to one CPU."""
         try:
-            self._move(self._first_cpu())
             self._measure()
         except (OSError, ValueError, IndexError) as exc:  # /proc not as Linux documents it
             logger.debug("cpu_affinity: threads left to the kernel: %s", exc)
@@ -133,6 +137,10 @@ class CpuHome:
         return shares
 
     def _step(self, waited: float, workers: float, idle: dict[int, float]) -> None:
+        if self.home is None:
+            if self.threads.native_ids():  # the first plain function has run
+                self._move(self._first_cpu())
+            return
         if self.workers_free:
             # Back beside the loop once they have been quiet for QUIET_LOOKS looks in a row.
             self._quiet = self._quiet + 1 if workers < self.contended / 4 else 0
