@@ -69,14 +69,13 @@ def _busy(seconds: float) -> None:
 
 
 @needs_cpus
-def test_the_process_moves_off_a_cpu_another_process_wants(
+def test_the_threads_are_let_go_off_a_cpu_another_process_wants(
     own_cpus: frozenset[int], caplog: pytest.LogCaptureFixture
 ) -> None:
     threads = WorkerThreads(1)
 
     async def main() -> tuple[int, int | None, set[int]]:
-        # chance: always move (the coin that keeps two processes apart is tested below).
-        home = CpuHome(threads, interval=0.3, chance=lambda: 0.0)
+        home = CpuHome(threads, interval=0.3)
         home.start()
         await threads.run(int)  # a worker thread: from the next look, kept with the loop
         await asyncio.sleep(0.5)
@@ -88,7 +87,7 @@ def test_the_process_moves_off_a_cpu_another_process_wants(
         )
         try:
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and home.home == taken:
+            while time.monotonic() < deadline and home.home in (taken, None):
                 _busy(0.005)
                 await asyncio.sleep(0)
             worker = await threads.run(os.sched_getaffinity, 0)
@@ -102,40 +101,26 @@ def test_the_process_moves_off_a_cpu_another_process_wants(
         taken, moved_to, worker = asyncio.run(main())
     assert moved_to is not None and moved_to != taken, "the loop stayed on the busy CPU"
     assert worker == {moved_to}
-    assert f"moving to CPU {moved_to}" in caplog.text
+    assert "are let go for the kernel to place" in caplog.text
 
 
 @needs_cpus
-def test_two_processes_on_one_cpu_do_not_both_move(own_cpus: frozenset[int]) -> None:
-    """Half the time only: heads it stays, tails it moves."""
-    coin = iter([0.9, 0.9, 0.1])
-    home = CpuHome(WorkerThreads(1), chance=lambda: next(coin))
-    home.home = min(own_cpus)
-    idle = {cpu: 1.0 for cpu in own_cpus}
-    home._step(0.5, 0.0, idle)
-    home._step(0.5, 0.0, idle)
-    assert home.home == min(own_cpus)
-    home._step(0.5, 0.0, idle)
-    assert home.home != min(own_cpus)
-
-
-@needs_cpus
-def test_worker_threads_computing_outside_the_gil_may_use_any_cpu(
+def test_worker_threads_computing_outside_the_gil_stay_beside_the_loop(
     own_cpus: frozenset[int],
 ) -> None:
+    """The loop waits for its CPU then too, but on its own threads: letting them go would
+    only make every hand-off dear again."""
     threads = WorkerThreads(1)
     seen: list[set[int]] = []
 
     def compute() -> None:
         # Hashing releases the GIL: this thread and the busy loop both want the CPU.
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 2
         while time.monotonic() < deadline:
             hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 50_000)
             seen.append(set(os.sched_getaffinity(0)))
-            if seen[-1] == set(own_cpus):
-                return
 
-    async def main() -> None:
+    async def main() -> int | None:
         home = CpuHome(threads, interval=0.3)
         home.start()
         await threads.run(int)  # a worker thread: from the next look, kept with the loop
@@ -145,12 +130,13 @@ def test_worker_threads_computing_outside_the_gil_may_use_any_cpu(
             while not computing.done():
                 _busy(0.005)
                 await asyncio.sleep(0)
+            return home.home
         finally:
             home.stop()
 
-    asyncio.run(main())
-    assert seen[0] != set(own_cpus), "the worker thread did not start beside the loop"
-    assert seen[-1] == set(own_cpus), "the worker thread stayed on the loop's CPU"
+    kept = asyncio.run(main())
+    assert kept is not None
+    assert all(cpus == {kept} for cpus in seen), seen
 
 
 def _cpus_of_threads(pid: int) -> dict[int, str]:

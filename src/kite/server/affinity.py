@@ -15,16 +15,14 @@ worker threads on the CPU the loop runs on then (with `kite start --workers N`, 
 on the next CPU after its elder siblings'). An app of `async def` functions only is left
 alone: it has no worker thread to keep beside its loop.
 
-Every second it reads how long the loop waited for that CPU (/proc/thread-self/schedstat).
-A fifth of the second or more means that something wants the CPU besides the loop:
-
-- its own worker threads, computing outside the GIL (hashing a password, resizing an
-  image: they used the CPU a fifth of the second or more): they may run on any CPU until
-  they have hardly run for ten seconds;
-- another process (two workers of `kite start --workers 2` started on one CPU, a busy
-  neighbour): the process moves to the CPU that was idlest, if it was idle a fifth of the
-  second or more, and half the time only, so that two processes sharing a CPU do not both
-  move to the same other one.
+Every second it reads how long other processes ran on that CPU: the CPU's busy time
+(/proc/stat) less the process's own threads' (their schedstat). A fifth of the second or
+more (a busy neighbour, wrk beside the server), and the threads are let go for a second, for
+the kernel to place among everything else it runs, then kept together again on the CPU the
+loop runs on then. The process's own worker threads are never a reason to let go, even when
+they compute outside the GIL (hashing a password, resizing an image): the process then uses
+one CPU, as one that runs only Python would, and each hand-off stays cheap.
+`cpu_affinity = "off"` lets such functions use the other CPUs.
 
 Linux only (sched_setaffinity and /proc); elsewhere, and with one CPU, nothing is done.
 """
@@ -35,29 +33,23 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
-from collections.abc import Callable
 from pathlib import Path
 
 from kite.server.calling import WorkerThreads
 
-__all__ = ["CONTENDED", "INTERVAL", "QUIET_LOOKS", "CpuHome", "supported"]
+__all__ = ["CONTENDED", "INTERVAL", "CpuHome", "supported"]
 
 logger = logging.getLogger("kite")
 
-# Seconds between two looks at the loop's waiting, and the share of them it may wait for its
-# CPU before the threads are let go. The process's own worker threads, running Python with
-# the GIL, made the loop wait under a tenth on the benchmark's busiest plain app.
+# Seconds between two looks at the CPU, and the share of them other processes may run on it
+# before the threads are let go.
 INTERVAL = 1.0
 CONTENDED = 0.2
-# Worker threads let go to compute stay free until they have hardly run (a twentieth of the
-# time) for this many looks in a row: freed, they may well wait on the GIL for a while.
-QUIET_LOOKS = 10
 
 _STAT = Path("/proc/thread-self/stat")
+_SCHEDSTAT = Path("/proc/thread-self/schedstat")
 _PROC_STAT = Path("/proc/stat")
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-_SCHEDSTAT = Path("/proc/thread-self/schedstat")
 
 
 def supported() -> bool:
@@ -79,23 +71,19 @@ class CpuHome:
         *,
         interval: float = INTERVAL,
         contended: float = CONTENDED,
-        chance: Callable[[], float] = random.random,
         among_workers: bool = False,
     ) -> None:
         self.threads = threads
-        self.among_workers = among_workers
         self.interval = interval
         self.contended = contended
-        self.chance = chance
+        self.among_workers = among_workers
         self.allowed = frozenset(os.sched_getaffinity(0))
-        self.home: int | None = None
-        self.workers_free = False  # the worker threads may run on any CPU
-        # At the last look: the loop thread's run-queue wait and the worker threads' CPU
-        # time (ns), and each CPU's idle time (clock ticks).
-        self._waited = 0
-        self._workers = 0
-        self._idle: dict[int, int] = {}
-        self._quiet = 0  # looks in a row the freed worker threads hardly ran
+        self.home: int | None = None  # None: not kept yet, or let go at the last look
+        self.let_go = False
+        # At the last look: the process's threads' CPU time (ns), the home CPU's busy time
+        # (clock ticks).
+        self._own = 0
+        self._busy = 0
         self._timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
@@ -116,65 +104,43 @@ class CpuHome:
 
     def _look(self) -> None:
         try:
-            self._step(*self._measure())
+            self._step(self._measure())
         except (OSError, ValueError, IndexError) as exc:  # /proc went away meanwhile
             logger.debug("cpu_affinity: threads left to the kernel: %s", exc)
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(0, self.allowed)
-            self.threads.keep_on(self.allowed)
+            self._release()
             return
         self._timer = asyncio.get_running_loop().call_later(self.interval, self._look)
 
-    def _measure(self) -> tuple[float, float, dict[int, float]]:
-        """Since the last look, as shares of the interval: how long the loop waited for its
-        CPU, how long the worker threads ran, how long each CPU was idle."""
-        waited, workers, idle = _run_queue_wait(), _threads_cpu(self.threads), _idle_ticks()
-        span = self.interval * 1e9
-        ticks = _TICKS * self.interval
-        idle_share = {cpu: (now - self._idle.get(cpu, now)) / ticks for cpu, now in idle.items()}
-        shares = ((waited - self._waited) / span, (workers - self._workers) / span, idle_share)
-        self._waited, self._workers, self._idle = waited, workers, idle
-        return shares
+    def _measure(self) -> float:
+        """Since the last look, as a share of the interval: how long other processes ran on
+        the home CPU (its busy time less this process's threads')."""
+        own = _thread_cpu("thread-self") + sum(
+            _thread_cpu(f"self/task/{native_id}") for native_id in self.threads.native_ids()
+        )
+        busy = _busy_ticks(self.home) if self.home is not None else 0
+        others = (busy - self._busy) / _TICKS - (own - self._own) / 1e9
+        self._own, self._busy = own, busy
+        return others / self.interval
 
-    def _step(self, waited: float, workers: float, idle: dict[int, float]) -> None:
+    def _step(self, others: float) -> None:
         if self.home is None:
-            if self.threads.native_ids():  # the first plain function has run
-                self._move(self._first_cpu())
+            if self.let_go:  # the kernel has placed the loop meanwhile: keep it there
+                self.let_go = False
+                self._keep_on(_current_cpu())
+            elif self.threads.native_ids():  # the app has run a plain function
+                self._keep_on(self._first_cpu())
             return
-        if self.workers_free:
-            # Back beside the loop once they have been quiet for QUIET_LOOKS looks in a row.
-            self._quiet = self._quiet + 1 if workers < self.contended / 4 else 0
-            if self._quiet >= QUIET_LOOKS and self.home is not None:
-                self.workers_free = False
-                self.threads.keep_on(frozenset((self.home,)))
-        if waited < self.contended:
+        if others < self.contended:
             return
-        if workers >= self.contended:
-            if not self.workers_free:
-                logger.debug(
-                    "cpu_affinity: worker threads ran %.0f %% of the last %.1f s beside the "
-                    "loop; they may use any CPU",
-                    workers * 100,
-                    self.interval,
-                )
-                self.workers_free, self._quiet = True, 0
-                self.threads.keep_on(self.allowed)
-            return
-        others = [cpu for cpu in self.allowed if cpu != self.home and cpu in idle]
-        if not others:
-            return
-        idlest = max(others, key=lambda cpu: idle[cpu])
-        if idle[idlest] >= self.contended and self.chance() < 0.5:
-            logger.debug(
-                "cpu_affinity: the event loop waited %.0f %% of the last %.1f s for CPU %s; "
-                "moving to CPU %d, idle %.0f %%",
-                waited * 100,
-                self.interval,
-                self.home,
-                idlest,
-                idle[idlest] * 100,
-            )
-            self._move(idlest)
+        logger.debug(
+            "cpu_affinity: other processes ran %.0f %% of the last %.1f s on CPU %d; the "
+            "threads are let go for the kernel to place",
+            others * 100,
+            self.interval,
+            self.home,
+        )
+        self._release()
+        self.let_go = True
 
     def _first_cpu(self) -> int:
         """The CPU the loop runs on; for one of `kite start --workers N`, the next CPU after
@@ -185,7 +151,7 @@ class CpuHome:
         allowed = sorted(self.allowed)
         return allowed[place % len(allowed)]
 
-    def _move(self, cpu: int) -> None:
+    def _keep_on(self, cpu: int) -> None:
         cpus = frozenset((cpu,))
         try:
             os.sched_setaffinity(0, cpus)  # this thread: the loop's
@@ -193,7 +159,14 @@ class CpuHome:
             logger.debug("cpu_affinity: cannot keep the loop on CPU %d: %s", cpu, exc)
             return
         self.home = cpu
-        self.threads.keep_on(self.allowed if self.workers_free else cpus)
+        self.threads.keep_on(cpus)
+        self._measure()  # the next look counts from here, on this CPU
+
+    def _release(self) -> None:
+        self.home = None
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, self.allowed)
+        self.threads.keep_on(self.allowed)
 
 
 def _current_cpu() -> int:
@@ -202,9 +175,22 @@ def _current_cpu() -> int:
     return int(fields[36])
 
 
-def _run_queue_wait() -> int:
-    # schedstat: time on the CPU, time waiting on its run queue (ns), slices run.
-    return int(_SCHEDSTAT.read_text().split()[1])
+def _thread_cpu(task: str) -> int:
+    """A thread's time on a CPU so far (ns): `task` is "thread-self" or "self/task/<id>"."""
+    with contextlib.suppress(OSError):  # a worker thread ended meanwhile
+        return int(Path(f"/proc/{task}/schedstat").read_text().split()[0])
+    return 0
+
+
+def _busy_ticks(cpu: int) -> int:
+    """The time CPU `cpu` has run something so far (clock ticks): user, nice, system, irq and
+    softirq (not idle, I/O wait, time stolen by a hypervisor, or guests, counted in user)."""
+    for line in _PROC_STAT.read_text().splitlines():
+        name, *values = line.split()
+        if name == f"cpu{cpu}":
+            ticks = [int(value) for value in values]
+            return ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]
+    raise ValueError(f"/proc/stat has no line for CPU {cpu}")
 
 
 def _place_among_siblings() -> int | None:
@@ -216,22 +202,3 @@ def _place_among_siblings() -> int | None:
         return None
     ids = sorted(int(child) for child in children)
     return ids.index(os.getpid()) if os.getpid() in ids else None
-
-
-def _threads_cpu(threads: WorkerThreads) -> int:
-    """The CPU time of the worker threads now running (ns)."""
-    total = 0
-    for native_id in threads.native_ids():
-        with contextlib.suppress(OSError):  # ended meanwhile
-            total += int(Path(f"/proc/self/task/{native_id}/schedstat").read_text().split()[0])
-    return total
-
-
-def _idle_ticks() -> dict[int, int]:
-    """Each CPU's idle time so far (idle and waiting for I/O), in clock ticks."""
-    idle: dict[int, int] = {}
-    for line in _PROC_STAT.read_text().splitlines():
-        name, *values = line.split()
-        if name.startswith("cpu") and name[3:].isdigit():
-            idle[int(name[3:])] = int(values[3]) + int(values[4])
-    return idle
