@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import unquote_plus, unquote_to_bytes
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException
@@ -200,6 +201,10 @@ class KiteRequest(Request):
             )
         except MultiPartException as exc:
             raise RequestError(400, f"Malformed form data: {exc.message}") from None
+        except FormParserError as exc:
+            # Starlette 0.44, the lowest Kite allows, lets python-multipart's own errors
+            # through (a boundary other than the one announced): still a malformed body.
+            raise RequestError(400, f"Malformed form data: {exc}") from None
         except ClientDisconnect as exc:
             # A cancelled upload (docs/enhanced-forms.md): the client's doing, not the app's
             # error. Recent Starlette closes the partly spooled files itself; older releases
