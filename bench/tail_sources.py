@@ -1,14 +1,16 @@
 """Where the tail comes from: p99 ÷ p50 under wrk for Kite as `kite start` runs it, beside the
 same server with the garbage collector off, the same server and wrk each on a core of their
-own, and raw ASGI on uvicorn (no framework: the floor of this machine and this load), in
-rounds that alternate between them. Beside each: how long the server's threads waited for
+own, the plain-written app, two workers, and raw ASGI on uvicorn (no framework: the floor
+of this machine and this load), in rounds that alternate between them. Beside each: how long the server's threads waited for
 a core while they had work (run-queue delay, from /proc/<pid>/task/*/schedstat) and how
 often the kernel took a core from them (involuntary context switches).
 
     .venv/bin/python bench/tail_sources.py [--rounds 3] [--duration 6] [--scenarios todos-page]
+        [--servers "Kite,Kite ×2 workers"]
 
 If the tail were the collector, it would shrink with the collector off; if it were other
-programs taking the cores, it would shrink with a core each; if it is neither, and raw ASGI
+programs taking the cores, it would shrink with a core each (and grow with two workers,
+which with wrk are three busy processes on two cores); if it is neither, and raw ASGI
 has it too, it is what one event loop answering 32 connections in turns looks like. The
 section is written into bench/RESULTS.md between two markers; `--output` writes it
 elsewhere.
@@ -67,6 +69,8 @@ def variants() -> list[Variant]:
     found = [
         Variant("Kite", kite),
         Variant("Kite, collector off", replace(kite, name="kite-gc-off", command=gc_off)),
+        Variant("Kite, plain def", contenders["kite-plain"]),
+        Variant("Kite ×2 workers", contenders["kite-2w"]),
         Variant("raw ASGI", raw),
     ]
     if (os.cpu_count() or 1) >= 2:
@@ -155,11 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds, each server once (3)")
     parser.add_argument("--duration", type=int, default=6, help="seconds timed per scenario (6)")
     parser.add_argument("--scenarios", default=DEFAULT_SCENARIOS, help=DEFAULT_SCENARIOS)
+    parser.add_argument("--servers", default="", help="the servers' names, comma-separated (all)")
     parser.add_argument("--output", default=str(RESULTS), help="bench/RESULTS.md")
     arguments = parser.parse_args(argv)
     wanted = {name.strip() for name in arguments.scenarios.split(",")}
     scenarios = [s for s in SCENARIOS if s.name in wanted]
-    found = variants()
+    servers = {name.strip() for name in arguments.servers.split(",") if name.strip()}
+    found = [v for v in variants() if not servers or v.name in servers]
     wrk = install.ensure_wrk()
     samples = {(v.name, s.name): Samples() for v in found for s in scenarios}
     for number in range(arguments.rounds):

@@ -31,6 +31,7 @@ __all__ = [
     "OutcomeKind",
     "act",
     "act_ahead",
+    "limit_body",
     "not_serializable",
     "read_ahead",
     "run_action",
@@ -63,8 +64,7 @@ async def run_action(ctx: RequestContext, after: After | None = None) -> Outcome
         action = _select(ctx, route)
         # Per-action limits (kite.server.limits): the body limit before the body is read,
         # the rate (whose key may need the form) after it.
-        page_limit = route.page_server.body_size_limit if route.page_server else None
-        apply_body_limit(event, action, page_limit, site.settings.body_size_limit)
+        limit_body(ctx, route, action)
         await _read_body(ctx)
         await site.rate_limiter.check(event, route, declared_limits(action))
         if not is_async(action):
@@ -103,31 +103,33 @@ async def read_ahead(ctx: RequestContext) -> None:
         return  # answered in the action's turn, after `handle`
     if is_async(action):
         return
-    page_limit = route.page_server.body_size_limit if route.page_server else None
-    apply_body_limit(ctx.event, action, page_limit, ctx.site.settings.body_size_limit)
+    limit_body(ctx, route, action)
     try:
         await _read_body(ctx)
     except Exception as exc:
         ctx.ahead.read_error = exc
         return
-    ctx.ahead.body_read = True
+    ctx.ahead.action = action
 
 
 def act_ahead(ctx: RequestContext, after: After | None = None) -> None:
     """In a plain `handle`'s worker thread, as it calls `resolve(event)`: run the action
     now if all it needs is here (its body read ahead, no rate limit to count on the loop);
     `run_action` then finds the outcome."""
-    route = ctx.route
-    if not ctx.ahead.body_read or route is None:
-        return
-    try:
-        action = _select(ctx, route)
-    except RequestError:
+    action = ctx.ahead.action
+    if action is None:  # no plain action, or its body is not read yet
         return
     limits = declared_limits(action)
-    if is_async(action) or (limits is not None and limits.rate is not None):
+    if limits is not None and limits.rate is not None:
         return
     ctx.ahead.outcome = act(ctx, action, after)
+
+
+def limit_body(ctx: RequestContext, route: Route, action: Any) -> None:
+    """Put `action`'s body limit in force (its own, else its page's, else the app's) before
+    anything reads the body."""
+    page_limit = route.page_server.body_size_limit if route.page_server else None
+    apply_body_limit(ctx.event, action, page_limit, ctx.site.settings.body_size_limit)
 
 
 def _failed(ctx: RequestContext, exc: Exception) -> Outcome:

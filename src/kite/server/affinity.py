@@ -91,7 +91,7 @@ class CpuHome:
         plain function: an app of `async def` functions has no worker thread to keep
         beside its loop, and gains nothing from being held to one CPU."""
         try:
-            self._measure()
+            self._reset()
         except (OSError, ValueError, IndexError) as exc:  # /proc not as Linux documents it
             logger.debug("cpu_affinity: threads left to the kernel: %s", exc)
             return
@@ -104,23 +104,31 @@ class CpuHome:
 
     def _look(self) -> None:
         try:
-            self._step(self._measure())
+            self._step(self._others())
         except (OSError, ValueError, IndexError) as exc:  # /proc went away meanwhile
             logger.debug("cpu_affinity: threads left to the kernel: %s", exc)
             self._release()
             return
         self._timer = asyncio.get_running_loop().call_later(self.interval, self._look)
 
-    def _measure(self) -> float:
+    def _others(self) -> float:
         """Since the last look, as a share of the interval: how long other processes ran on
         the home CPU (its busy time less this process's threads')."""
-        own = _thread_cpu("thread-self") + sum(
-            _thread_cpu(f"self/task/{native_id}") for native_id in self.threads.native_ids()
-        )
-        busy = _busy_ticks(self.home) if self.home is not None else 0
+        own, busy = self._counts()
         others = (busy - self._busy) / _TICKS - (own - self._own) / 1e9
         self._own, self._busy = own, busy
         return others / self.interval
+
+    def _reset(self) -> None:
+        """Count the next look from now (on the home CPU, once there is one)."""
+        self._own, self._busy = self._counts()
+
+    def _counts(self) -> tuple[int, int]:
+        """The process's threads' CPU time (ns) and the home CPU's busy time (ticks)."""
+        own = _thread_cpu("thread-self") + sum(
+            _thread_cpu(f"self/task/{native_id}") for native_id in self.threads.native_ids()
+        )
+        return own, _busy_ticks(self.home) if self.home is not None else 0
 
     def _step(self, others: float) -> None:
         if self.home is None:
@@ -160,7 +168,7 @@ class CpuHome:
             return
         self.home = cpu
         self.threads.keep_on(cpus)
-        self._measure()  # the next look counts from here, on this CPU
+        self._reset()
 
     def _release(self) -> None:
         self.home = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import kite.server.prg as prg
 from kite.server.actions import act_ahead
 from kite.server.context import RequestContext
-from kite.server.load import all_plain, start_loads
+from kite.server.load import start_loads
 from kite.server.outcome import Outcome
 from kite.server.prerendering import prerender_run
 
@@ -55,6 +55,5 @@ def _start_page_loads(ctx: RequestContext) -> None:
     route = ctx.route
     if route is None or ctx.ahead.loads is not None or prerender_run(ctx.event) is not None:
         return
-    nodes = route.load_nodes
-    if all_plain(nodes):
-        ctx.ahead.loads = start_loads(nodes, ctx.event)
+    if route.plain_loads:
+        ctx.ahead.loads = start_loads(route.load_nodes, ctx.event)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kite.sansio import action_result
 from kite.sansio.classify import Classified
@@ -25,10 +25,10 @@ __all__ = ["Ahead", "RequestContext"]
 @dataclass(slots=True)
 class Ahead:
     """What a worker thread did ahead for this request (kite.server.ahead), for the step it
-    stands for to take, once: the body read before a plain `handle` (or why it could not
-    be), the action's outcome, the page's loads started."""
+    stands for to take, once: the plain action whose body was read before a plain `handle`
+    (or why the body could not be read), the action's outcome, the page's loads started."""
 
-    body_read: bool = False
+    action: Any = None
     read_error: Exception | None = None
     outcome: Outcome | None = None
     loads: StartedLoads | None = None

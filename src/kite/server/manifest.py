@@ -21,6 +21,7 @@ from kite.sansio.routing import (
     parse_route_id,
     sort_route_ids,
 )
+from kite.server.load import all_plain
 from kite.server.modules import (
     EndpointModule,
     ServerModule,
@@ -99,6 +100,12 @@ class Route:
         """The server modules of the page's load nodes: its layouts', root first, then its
         own (None where a folder has no +layout.server.py)."""
         return [folder.layout_server for folder in self.folders] + [self.page_server]
+
+    @functools.cached_property
+    def plain_loads(self) -> bool:
+        """Whether every load of the page is a plain `def`, so that a worker thread may
+        start them all (kite.server.ahead)."""
+        return all_plain(self.load_nodes)
 
     @functools.cached_property
     def form_models(self) -> dict[str, Any]:

@@ -306,12 +306,14 @@ async def _handle(ctx: RequestContext) -> Response:
 
     def resolve(resolved_event: RequestEvent) -> Coroutine[Any, Any, Response]:
         # The hook may pass another event on: the request goes on with that one.
-        resolved = ctx if resolved_event is event else replace(ctx, event=resolved_event)
+        if resolved_event is not event:
+            return _resolved(replace(ctx, event=resolved_event))
         if in_worker_thread():
             # A plain `handle` calls this in its worker thread: the request's plain work
-            # starts here, in the same thread (kite.server.ahead).
-            work_ahead(resolved)
-        return _resolved(resolved)
+            # starts here, in the same thread (kite.server.ahead), for the event whose body
+            # was read ahead.
+            work_ahead(ctx)
+        return _resolved(ctx)
 
     hook = app.hooks.handle
     try:

@@ -28,10 +28,11 @@ from starlette.responses import JSONResponse, Response
 from kite.exceptions import ActionFailure, RequestError
 from kite.forms.state import FORM_ID_FIELD, InvalidForm
 from kite.sansio.action_result import action_name
+from kite.server.actions import limit_body
 from kite.server.calling import call_user
 from kite.server.context import RequestContext
 from kite.server.event import RequestEvent
-from kite.server.limits import apply_body_limit, declared_limits
+from kite.server.limits import declared_limits
 from kite.server.manifest import Route
 from kite.server.ratelimit import RateLimited
 
@@ -51,8 +52,7 @@ async def handle_validate(ctx: RequestContext) -> Response:
     errors."""
     site, event, route = ctx.site, ctx.event, ctx.page_route
     name, action = _action(event, route, ctx.kind.media_type)
-    page_limit = route.page_server.body_size_limit if route.page_server else None
-    apply_body_limit(event, action, page_limit, site.settings.body_size_limit)
+    limit_body(ctx, route, action)
     await event.request.form()
     try:
         await site.rate_limiter.check(event, route, declared_limits(action))
