@@ -6,7 +6,7 @@ a core while they had work (run-queue delay, from /proc/<pid>/task/*/schedstat) 
 often the kernel took a core from them (involuntary context switches).
 
     .venv/bin/python bench/tail_sources.py [--rounds 3] [--duration 6] [--scenarios todos-page]
-        [--servers "Kite,Kite ×2 workers"]
+        [--servers kite,kite-gc-off,kite-pinned,kite-plain,kite-2w,raw-asgi]
 
 If the tail were the collector, it would shrink with the collector off; if it were other
 programs taking the cores, it would shrink with a core each (and grow with two workers,
@@ -159,13 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds, each server once (3)")
     parser.add_argument("--duration", type=int, default=6, help="seconds timed per scenario (6)")
     parser.add_argument("--scenarios", default=DEFAULT_SCENARIOS, help=DEFAULT_SCENARIOS)
-    parser.add_argument("--servers", default="", help="the servers' names, comma-separated (all)")
+    parser.add_argument(
+        "--servers", default="", help="contender names, comma-separated: kite,kite-2w,… (all)"
+    )
     parser.add_argument("--output", default=str(RESULTS), help="bench/RESULTS.md")
     arguments = parser.parse_args(argv)
     wanted = {name.strip() for name in arguments.scenarios.split(",")}
     scenarios = [s for s in SCENARIOS if s.name in wanted]
     servers = {name.strip() for name in arguments.servers.split(",") if name.strip()}
-    found = [v for v in variants() if not servers or v.name in servers]
+    found = [v for v in variants() if not servers or v.contender.name in servers]
     wrk = install.ensure_wrk()
     samples = {(v.name, s.name): Samples() for v in found for s in scenarios}
     for number in range(arguments.rounds):
