@@ -1,6 +1,7 @@
-"""What plain functions cost the server, under wrk: bench/apps/kite-plain (`def` loads, actions
-and `handle`) against its async twin, the very same code with each of those made `async def`
-(bench/harness/twin.py), in rounds that alternate between the two.
+"""What plain functions cost the server, under wrk: bench/apps/kite-plain (`def` loads,
+actions, `handle` and an endpoint's `GET`) against its async twin, the very same code with
+each of those made `async def` (bench/harness/twin.py), in rounds that alternate between
+the two: bench/run's six scenarios and `GET /api/todos`, which only these two apps have.
 
     .venv/bin/python bench/plain_cost.py [--rounds 5] [--duration 6] [--scenarios todos-page]
 
@@ -30,7 +31,7 @@ from pathlib import Path
 from harness import install, report
 from harness.contenders import Running, all_contenders, cpu_seconds, serving
 from harness.paths import RESULTS
-from harness.scenarios import SCENARIOS, Scenario
+from harness.scenarios import ENDPOINT, SCENARIOS, Scenario
 from harness.wrk import timed_round
 
 BEGIN, END = "<!-- plain-cost: begin (bench/plain_cost.py) -->", "<!-- plain-cost: end -->"
@@ -83,10 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", default="", help="comma-separated; all by default")
     parser.add_argument("--output", default=str(RESULTS), help="bench/RESULTS.md")
     arguments = parser.parse_args(argv)
-    scenarios = list(SCENARIOS)
+    # The six of bench/run, and a plain endpoint handler (the peers have none to compare).
+    scenarios = [*SCENARIOS, ENDPOINT]
     if arguments.scenarios:
         wanted = {name.strip() for name in arguments.scenarios.split(",")}
-        scenarios = [s for s in SCENARIOS if s.name in wanted]
+        scenarios = [s for s in scenarios if s.name in wanted]
     contenders = {c.name: c for c in all_contenders() if c.name in PAIR}
     wrk = install.ensure_wrk()
     samples = {(name, s.name): Samples() for name in PAIR for s in scenarios}

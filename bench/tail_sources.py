@@ -1,9 +1,10 @@
 """Where the tail comes from: p99 ÷ p50 under wrk for Kite as `kite start` runs it, beside the
 same server with the garbage collector off, the same server and wrk each on a core of their
 own, the plain-written app, two workers, and raw ASGI on uvicorn (no framework: the floor
-of this machine and this load), in rounds that alternate between them. Beside each: how long the server's threads waited for
-a core while they had work (run-queue delay, from /proc/<pid>/task/*/schedstat) and how
-often the kernel took a core from them (involuntary context switches).
+of this machine and this load), in rounds that alternate between them. Beside each: how
+long the server's threads waited for a core while they had work (run-queue delay, from
+/proc/<pid>/task/*/schedstat) and how often the kernel took a core from them (involuntary
+context switches).
 
     .venv/bin/python bench/tail_sources.py [--rounds 3] [--duration 6] [--scenarios todos-page]
         [--servers kite,kite-gc-off,kite-pinned,kite-plain,kite-2w,raw-asgi]

@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import twin  # noqa: E402
-from harness.scenarios import SCENARIOS  # noqa: E402
+from harness.paths import APPS  # noqa: E402
+from harness.scenarios import ENDPOINT, SCENARIOS  # noqa: E402
 
 LAYOUT = "src/routes/+layout.server.py"
 HOOKS = "src/hooks.server.py"
+ENDPOINT_FILE = "src/routes/api/todos/+server.py"
 
 
 @pytest.mark.parametrize(
@@ -49,6 +51,7 @@ def test_the_twin_makes_the_listed_functions_async(path: str, plain: str, expect
         (LAYOUT, "def load(e):\n    pass\ndef load(e):\n    pass\n", "found 2"),
         (LAYOUT, "def load(e):\n    pass\ndef actions(e):\n    pass\n", "`def actions` would stay"),
         (HOOKS, "def handle(event, resolve):\n    return resolve(event)\n", "-> Awaitable"),
+        (ENDPOINT_FILE, "def GET(e):\n    pass\ndef PUT(e):\n    pass\n", "`def PUT` would"),
     ],
 )
 def test_the_twin_fails_loudly_when_the_app_drifts(path: str, plain: str, complaint: str) -> None:
@@ -60,11 +63,19 @@ def test_the_twin_fails_loudly_when_the_app_drifts(path: str, plain: str, compla
 def test_the_async_twin_answers_every_scenario(serve_app: ServeApp) -> None:
     folder = twin.write_twin()
     server = serve_app(folder)
-    problems = {s.name: s.check("127.0.0.1", server.port) for s in SCENARIOS}
+    problems = {s.name: s.check("127.0.0.1", server.port) for s in [*SCENARIOS, ENDPOINT]}
     assert problems == dict.fromkeys(problems)
     # The same code as kite-plain but async: the twin's functions are coroutines.
     page = (folder / "src/routes/todos/+page.server.py").read_text()
     assert "async def load(" in page and "async def toggle(" in page
+    assert "async def GET(" in (folder / ENDPOINT_FILE).read_text()
+
+
+def test_the_plain_app_answers_its_endpoint_scenario(serve_app: ServeApp) -> None:
+    # bench/plain_cost.py times it; bench/run's contenders have no such route.
+    server = serve_app(APPS / "kite-plain")
+    assert ENDPOINT.check("127.0.0.1", server.port) is None
+    assert "\ndef GET(" in (APPS / "kite-plain" / ENDPOINT_FILE).read_text()
 
 
 def test_the_fastapi_app_answers_every_scenario(tmp_path: Path) -> None:

@@ -147,3 +147,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         expect_body=('"type":"success"', '"status":204'),
     ),
 )
+
+# Timed by bench/plain_cost.py only (kite-plain and its twin): the peers have no endpoint.
+ENDPOINT = Scenario(
+    "todos-json",
+    "GET /api/todos, an endpoint (50 todos as JSON)",
+    "GET",
+    "/api/todos",
+    headers={"accept": "application/json"},
+    session=True,
+    expect_type="application/json",
+    expect_body=(LAST_TODO,),
+)

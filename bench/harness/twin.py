@@ -31,6 +31,7 @@ ASYNC_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "src/routes/+layout.server.py": ("load",),
     "src/routes/login/+page.server.py": ("load", "login", "register"),
     "src/routes/todos/+page.server.py": ("load", "toggle"),
+    "src/routes/api/todos/+server.py": ("GET",),
 }
 # File → (text, replacement, how many times it must occur): the awaits the async code needs
 # where the plain function gets its answer directly.
@@ -67,7 +68,7 @@ def asynchronous(path: str, text: str) -> str:
             )
         text = text.replace(old, new)
     left = re.findall(r"^def ([a-zA-Z]\w*)\(", text, flags=re.MULTILINE)
-    if path.endswith(".server.py") and left:
+    if path.endswith(("/+server.py", ".server.py")) and left:
         raise TwinError(
             f"bench/apps/kite-plain/{path}: `def {left[0]}` would stay plain in the async "
             "twin; add it to ASYNC_FUNCTIONS in bench/harness/twin.py (or name a helper "

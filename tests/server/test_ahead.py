@@ -120,3 +120,41 @@ def test_a_sequence_of_plain_handles_is_one_plain_handle(served_app: ServeApp) -
     response = server.client.post("/form", data={"name": "kite"}, headers=_native(server))
     assert response.headers["x-acted-in-resolve"] == "yes"
     assert _shown(response.text)["page-phase"] == "set by the action"
+
+
+def test_a_plain_handle_calls_a_plain_endpoint_handler_in_resolve(ahead: Server) -> None:
+    response = ahead.client.get("/api")
+    assert response.status_code == 200
+    assert response.headers["x-acted-in-resolve"] == "yes"
+    # Called by the loop after `handle` returned, it would see the mark set after resolve.
+    assert response.json() == {"phase": "before resolve"}
+    head = ahead.client.head("/api")
+    assert head.status_code == 200
+    assert head.headers["x-acted-in-resolve"] == "yes"
+
+
+def test_an_async_endpoint_handler_runs_after_a_plain_handle(ahead: Server) -> None:
+    response = ahead.client.put("/api")
+    assert response.status_code == 200
+    assert response.headers["x-acted-in-resolve"] == "no"
+    assert response.json() == {"phase": "after resolve"}
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "says"),
+    [
+        ("POST", 418, "Short and stout"),
+        ("PATCH", 500, "Internal Error"),
+        ("DELETE", 303, ""),
+    ],
+)
+def test_what_a_handler_called_ahead_raises_is_answered_as_always(
+    ahead: Server, method: str, status: int, says: str
+) -> None:
+    headers = {"origin": ahead.url, "accept": "application/json"}
+    response = ahead.client.request(method, "/api", headers=headers)
+    assert response.status_code == status
+    assert response.headers["x-acted-in-resolve"] == "yes"
+    assert says in response.text
+    if status == 303:
+        assert response.headers["location"] == "/form"

@@ -8,13 +8,14 @@ plain work that follows starts there too, instead of the loop handing it off aga
   before `handle`, if it is a small form: kite.server.actions.read_ahead), and starts the
   page's loads;
 - a plain action answered by the page again (a native form, without post/redirect/get)
-  starts that page's loads.
+  starts that page's loads;
+- a plain `handle` calling `resolve(event)` for an endpoint calls its plain handler there.
 
 The loads are queued from the worker thread, as the loop would queue them: the thread takes
 them as soon as it is done, and a load that blocks still gets a thread of its own (the
 loads run at once, as on the loop). What was done ahead waits in `RequestContext.ahead`
-for the step it stands for: `run_action` and `render_page` take it from there. See
-docs/architecture.md, "Plain functions".
+for the step it stands for: `run_action`, `render_page` and `call_endpoint` take it from
+there. See docs/architecture.md, "Plain functions".
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import kite.server.prg as prg
 from kite.server.actions import act_ahead
 from kite.server.context import RequestContext
+from kite.server.endpoint import call_ahead
 from kite.server.load import start_loads
 from kite.server.outcome import Outcome
 from kite.server.prerendering import prerender_run
@@ -40,6 +42,8 @@ def work_ahead(ctx: RequestContext) -> None:
             _start_page_loads(ctx)
     elif kind in ("native_action", "enhanced_action"):
         act_ahead(ctx, loads_after_action)
+    elif kind == "endpoint" and ctx.route is not None and ctx.route.endpoint is not None:
+        call_ahead(ctx, ctx.route.endpoint)
 
 
 def loads_after_action(ctx: RequestContext, outcome: Outcome) -> None:

@@ -19,19 +19,34 @@ from kite.server.outcome import Outcome
 if TYPE_CHECKING:
     from kite.server.site import Site
 
-__all__ = ["Ahead", "RequestContext"]
+__all__ = ["Ahead", "RequestContext", "Returned"]
+
+
+@dataclass(slots=True)
+class Returned:
+    """What a plain function called ahead returned, or raised, for its caller's turn."""
+
+    value: Any = None
+    error: Exception | None = None
+
+    def result(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 @dataclass(slots=True)
 class Ahead:
     """What a worker thread did ahead for this request (kite.server.ahead), for the step it
     stands for to take, once: the plain action whose body was read before a plain `handle`
-    (or why the body could not be read), the action's outcome, the page's loads started."""
+    (or why the body could not be read), the action's outcome, the page's loads started,
+    what an endpoint's handler returned."""
 
     action: Any = None
     read_error: Exception | None = None
     outcome: Outcome | None = None
     loads: StartedLoads | None = None
+    handled: Returned | None = None
 
     def take_outcome(self) -> Outcome | None:
         outcome, self.outcome = self.outcome, None
@@ -40,6 +55,10 @@ class Ahead:
     def take_loads(self) -> StartedLoads | None:
         loads, self.loads = self.loads, None
         return loads
+
+    def take_handled(self) -> Returned | None:
+        handled, self.handled = self.handled, None
+        return handled
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ from starlette.responses import PlainTextResponse, Response
 
 from kite.exceptions import Redirect
 from kite.server.answer import endpoint_error
-from kite.server.calling import call_user
-from kite.server.context import RequestContext
-from kite.server.modules import EndpointModule
+from kite.server.calling import awaited_on_loop, call_user, is_async
+from kite.server.context import RequestContext, Returned
+from kite.server.modules import EndpointModule, Handler
 
-__all__ = ["call_endpoint"]
+__all__ = ["call_ahead", "call_endpoint"]
 
 
 async def call_endpoint(ctx: RequestContext, endpoint: EndpointModule) -> Response:
@@ -18,11 +18,7 @@ async def call_endpoint(ctx: RequestContext, endpoint: EndpointModule) -> Respon
     prefers JSON to HTML, else as the error page (kite.server.answer.endpoint_error)."""
     event = ctx.event
     method = event.request.method
-    handler = endpoint.handlers.get(method)
-    if handler is None and method == "HEAD":
-        handler = endpoint.handlers.get("GET")
-    if handler is None:
-        handler = endpoint.fallback
+    handler = _handler(endpoint, method)
     if handler is None:
         allowed = endpoint.allowed()
         if method == "OPTIONS":
@@ -30,8 +26,12 @@ async def call_endpoint(ctx: RequestContext, endpoint: EndpointModule) -> Respon
         return PlainTextResponse(
             f"{method} method not allowed", status_code=405, headers={"allow": ", ".join(allowed)}
         )
+    handled = ctx.ahead.take_handled()  # called already, in a plain handle's worker thread
     try:
-        response = await call_user(handler, event, in_thread=True)
+        if handled is not None:
+            response = handled.result()
+        else:
+            response = await call_user(handler, event, in_thread=True)
     except Redirect:
         raise
     except Exception as exc:
@@ -43,3 +43,23 @@ async def call_endpoint(ctx: RequestContext, endpoint: EndpointModule) -> Respon
         )
         return await endpoint_error(ctx, error)
     return response
+
+
+def call_ahead(ctx: RequestContext, endpoint: EndpointModule) -> None:
+    """In a plain `handle`'s worker thread, as it calls `resolve(event)`: call a plain
+    handler now (kite.server.ahead); `call_endpoint` then answers what it returned."""
+    handler = _handler(endpoint, ctx.event.request.method)
+    if handler is None or is_async(handler):
+        return
+    try:
+        ctx.ahead.handled = Returned(awaited_on_loop(handler(ctx.event)))
+    except Exception as exc:
+        ctx.ahead.handled = Returned(error=exc)
+
+
+def _handler(endpoint: EndpointModule, method: str) -> Handler | None:
+    """The handler of `method`: its own, GET's for HEAD, else `fallback` (None: 405)."""
+    handler = endpoint.handlers.get(method)
+    if handler is None and method == "HEAD":
+        handler = endpoint.handlers.get("GET")
+    return handler if handler is not None else endpoint.fallback
