@@ -81,7 +81,7 @@ def write_twin() -> Path:
     """(Re)write the twin from kite-plain; returns its folder."""
     server_files = {
         path.relative_to(SOURCE).as_posix()
-        for path in SOURCE.rglob("*.server.py")
+        for path in [*SOURCE.rglob("*.server.py"), *SOURCE.rglob("+server.py")]
         if "__pycache__" not in path.parts
     }
     unlisted = server_files - set(ASYNC_FUNCTIONS)

@@ -134,7 +134,7 @@ def test_a_plain_handle_calls_a_plain_endpoint_handler_in_resolve(ahead: Server)
 
 
 def test_an_async_endpoint_handler_runs_after_a_plain_handle(ahead: Server) -> None:
-    response = ahead.client.put("/api")
+    response = ahead.client.put("/api", headers={"origin": ahead.url})
     assert response.status_code == 200
     assert response.headers["x-acted-in-resolve"] == "no"
     assert response.json() == {"phase": "after resolve"}
