@@ -23,33 +23,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import install, report
-from harness.contenders import Running, all_contenders, cpu_seconds, serving
+from harness.contenders import all_contenders
 from harness.paths import RESULTS
+from harness.rounds import Samples, commit, ratio_cell, run_rounds
 from harness.scenarios import ENDPOINT, SCENARIOS, Scenario
-from harness.wrk import timed_round
 
 BEGIN, END = "<!-- plain-cost: begin (bench/plain_cost.py) -->", "<!-- plain-cost: end -->"
 PAIR = ("kite-plain", "kite-plain-async")
-
-
-@dataclass
-class Samples:
-    cpu_us: list[float] = field(default_factory=list)
-    rps: list[float] = field(default_factory=list)
-
-
-def _cpu(running: Running) -> tuple[float]:
-    return (cpu_seconds(running),)
-
-
-def _spread(values: list[float]) -> str:
-    return f"{min(values):.2f}–{max(values):.2f}"
 
 
 def table(scenarios: list[Scenario], samples: dict[tuple[str, str], Samples]) -> list[str]:
@@ -60,21 +44,10 @@ def table(scenarios: list[Scenario], samples: dict[tuple[str, str], Samples]) ->
     ]
     for scenario in scenarios:
         plain, twin = samples[(PAIR[0], scenario.name)], samples[(PAIR[1], scenario.name)]
-        cpu = [a / b for a, b in zip(plain.cpu_us, twin.cpu_us, strict=True)]
-        cells = [
-            f"{statistics.median(s.cpu_us):.0f} ({min(s.cpu_us):.0f}–{max(s.cpu_us):.0f})"
-            for s in (plain, twin)
-        ]
-        by_cpu = statistics.median(plain.cpu_us) / statistics.median(twin.cpu_us)
         by_rps = statistics.median(twin.rps) / statistics.median(plain.rps)
-        cells += [f"{by_cpu:.2f} ({_spread(cpu)})", f"{by_rps:.2f}"]
+        cells = [plain.cell(), twin.cell(), ratio_cell(plain, twin), f"{by_rps:.2f}"]
         lines.append(f"| {scenario.title} | " + " | ".join(cells) + " |")
     return lines
-
-
-def _commit() -> str:
-    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return run.stdout.strip() or "?"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,19 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.scenarios:
         wanted = {name.strip() for name in arguments.scenarios.split(",")}
         scenarios = [s for s in scenarios if s.name in wanted]
-    contenders = {c.name: c for c in all_contenders() if c.name in PAIR}
+    found = {c.name: c for c in all_contenders()}
+    contenders = [found[name] for name in PAIR]
     wrk = install.ensure_wrk()
-    samples = {(name, s.name): Samples() for name in PAIR for s in scenarios}
-    for number in range(arguments.rounds):
-        order = PAIR if number % 2 == 0 else PAIR[::-1]
-        for name in order:
-            with serving(contenders[name]) as running:
-                for scenario in scenarios:
-                    result, (cpu,) = timed_round(wrk, running, scenario, arguments.duration, _cpu)
-                    cpu_us, rps = cpu / result.requests * 1e6, result.rps
-                    samples[(name, scenario.name)].cpu_us.append(cpu_us)
-                    samples[(name, scenario.name)].rps.append(rps)
-                    print(f"round {number + 1} {name:<17} {scenario.name:<24} {cpu_us:6.0f} µs")
+    samples = run_rounds(contenders, scenarios, arguments.rounds, arguments.duration, wrk)
     rounds = arguments.rounds
     text = report.own_section(
         BEGIN,
@@ -109,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         "What plain functions cost, in alternating rounds (bench/plain_cost.py)",
         f"kite-plain against its async twin under wrk -t1 -c32, {rounds} rounds alternating "
         f"between the two (2 s warm-up + {arguments.duration} s timed per scenario); server "
-        f"CPU per request, median round and range. Run at commit `{_commit()}`, "
+        f"CPU per request, median round and range. Run at commit `{commit()}`, "
         f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
         table(scenarios, samples),
     )
