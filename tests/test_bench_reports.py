@@ -1,6 +1,6 @@
 """The benchmark's report helpers: a section of its own (bench/latency.py's,
 bench/plain_cost.py's) lands in bench/RESULTS.md where it should and replaces its last
-version, and plain_cost's table divides the right medians."""
+version, and the tables of plain_cost and peer_rounds divide the right medians."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import peer_rounds  # noqa: E402
 import plain_cost  # noqa: E402
 import tail_sources  # noqa: E402
 from harness.report import KEEP_MARKER, write_section  # noqa: E402
@@ -57,6 +58,25 @@ def test_plain_cost_divides_the_median_rounds() -> None:
     row = plain_cost.table([scenario], samples)[2]
     # Medians 120 and 90 µs: 1.33; per round 1.20, 1.25, 3.33; req/s medians 1100 ÷ 900.
     assert row == f"| {scenario.title} | 120 (100–300) | 90 (80–100) | 1.33 (1.20–3.33) | 1.22 |"
+
+
+def test_peer_rounds_divides_each_peers_median_by_the_kite_apps() -> None:
+    scenario = SCENARIOS[0]
+    rounds = {
+        "kite-plain": [100, 150, 110],
+        "kite": [80, 90, 85],
+        "sveltekit": [300, 330, 200],
+        "fastapi": [400, 420, 410],
+    }
+    samples = {
+        (name, scenario.name): peer_rounds.Samples(cpu, [1.0] * 3) for name, cpu in rounds.items()
+    }
+    row = peer_rounds.table([scenario], samples)[2]
+    # SvelteKit's median 300 ÷ plain's 110: 2.73; per round 3.00, 2.20, 1.82.
+    assert row == (
+        f"| {scenario.title} | 110 (100–150) | 85 (80–90) | 300 (200–330) | 410 (400–420) "
+        "| 2.73 (1.82–3.00) | 3.73 (2.80–4.00) | 3.53 (2.35–3.75) | 4.82 (4.67–5.00) |"
+    )
 
 
 def test_tail_sources_reports_medians_and_the_spread_of_the_ratio() -> None:

@@ -20,6 +20,7 @@ from kite.server.limits import apply_body_limit, declared_limits
 from kite.server.manifest import Route
 from kite.server.outcome import Outcome, OutcomeKind
 from kite.server.ratelimit import RateLimited
+from kite.server.tracebacks import forget_traceback
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -134,6 +135,7 @@ def limit_body(ctx: RequestContext, route: Route, action: Any) -> None:
 
 def _failed(ctx: RequestContext, exc: Exception) -> Outcome:
     """What an action that raised `exc` (or whose limits or body did) came to."""
+    forget_traceback(exc)
     if isinstance(exc, RateLimited):
         # Enhanced: a failure the page can show; native: the page's error handling.
         if ctx.kind.action_json:

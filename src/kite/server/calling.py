@@ -23,6 +23,8 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from kite.server.tracebacks import forget_traceback
+
 __all__ = [
     "DEFAULT_MAX_THREADS",
     "WorkerThreads",
@@ -272,6 +274,7 @@ def _settle(job: _Job) -> None:
         return
     if job.error is not None:
         error, job.error = job.error, None  # no cycle through the traceback
+        forget_traceback(error)  # nor through the future's copy of it
         job.future.set_exception(error)
     else:
         job.future.set_result(job.value)

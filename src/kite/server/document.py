@@ -22,6 +22,7 @@ from kite.server.manifest import Folder, Route, options_of
 from kite.server.prepared import PageResponse, page_response
 from kite.server.prerendering import for_loads, prerender_run
 from kite.server.render import PageState, fallback_error_page
+from kite.server.tracebacks import forget_traceback
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -102,6 +103,7 @@ async def render_page(
             seal=run is None,
         )
     except Exception as exc:
+        forget_traceback(exc)
         return PageFailure(exc, page_index, loads)
     return page_response(document, http_status(status))
 

@@ -9,6 +9,7 @@ from kite.server.answer import endpoint_error
 from kite.server.calling import awaited_on_loop, call_user, is_async
 from kite.server.context import RequestContext, Returned
 from kite.server.modules import EndpointModule, Handler
+from kite.server.tracebacks import forget_traceback
 
 __all__ = ["call_ahead", "call_endpoint"]
 
@@ -35,6 +36,7 @@ async def call_endpoint(ctx: RequestContext, endpoint: EndpointModule) -> Respon
     except Redirect:
         raise
     except Exception as exc:
+        forget_traceback(exc)
         return await endpoint_error(ctx, exc)
     if not isinstance(response, Response):
         error = TypeError(

@@ -15,6 +15,7 @@ from kite.exceptions import KiteError
 from kite.server.calling import awaited_on_loop, call_user, is_async, worker_threads
 from kite.server.event import RequestEvent
 from kite.server.modules import ServerModule
+from kite.server.tracebacks import forget_traceback
 
 __all__ = [
     "LoadResult",
@@ -150,6 +151,7 @@ async def finish_loads(started: StartedLoads) -> LoadResult:
             continue
         error = future.exception()
         if error is not None:
+            forget_traceback(error)  # awaited above: its traceback holds this frame
             if result.failed_at is None or index < result.failed_at:
                 result.failed_at, result.error = index, error
         else:

@@ -44,6 +44,7 @@ from kite.server.page import handle_page
 from kite.server.prepared import redirect_response
 from kite.server.results import json_redirect
 from kite.server.security import add_security_headers
+from kite.server.tracebacks import forget_traceback
 
 if TYPE_CHECKING:
     from kite.server.site import Site
@@ -68,7 +69,10 @@ async def respond(app: Site, scope: Scope, receive: Receive, send: Send) -> None
     finally:
         # Uploaded files are temporary files: close them once the response is sent (a
         # streamed response may still read one), not whenever they are garbage-collected.
-        request = scope.get(_REQUEST_KEY)
+        # Taken out of the scope, which the request holds: a cycle left for the collector
+        # would leave every request to the garbage collector (docs/architecture.md, "Calm
+        # tails").
+        request = scope.pop(_REQUEST_KEY, None)
         if request is not None:
             await request.close()
 
@@ -329,10 +333,12 @@ async def _handle(ctx: RequestContext) -> Response:
             )
         return response
     except Redirect as exc:
+        forget_traceback(exc)
         if kind.kind != "endpoint" and kind.action_json:
             return json_redirect(app, exc)
         return redirect_response(exc)
     except Exception as exc:
+        forget_traceback(exc)
         return _secured(app, event, await error_response(ctx, exc))
 
 
