@@ -15,14 +15,11 @@ bench/run keeps; `--output` writes it elsewhere. bench/run installs the peers fi
 
 from __future__ import annotations
 
-import argparse
-import time
 from pathlib import Path
 
-from harness import install, report
+from harness import install, report, rounds
 from harness.contenders import all_contenders
-from harness.paths import RESULTS
-from harness.rounds import Samples, commit, ratio_cell, run_rounds
+from harness.rounds import Samples, ratio_cell
 from harness.scenarios import SCENARIOS, Scenario
 
 BEGIN, END = "<!-- peer-rounds: begin (bench/peer_rounds.py) -->", "<!-- peer-rounds: end -->"
@@ -57,22 +54,11 @@ def table(scenarios: list[Scenario], samples: dict[tuple[str, str], Samples]) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="bench/peer_rounds.py", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--rounds", type=int, default=3, help="rounds, each contender once (3)")
-    parser.add_argument("--duration", type=int, default=6, help="seconds timed per scenario (6)")
-    parser.add_argument("--scenarios", default="", help="comma-separated; all six by default")
-    parser.add_argument("--output", default=str(RESULTS), help="bench/RESULTS.md")
-    arguments = parser.parse_args(argv)
-    scenarios = list(SCENARIOS)
-    if arguments.scenarios:
-        wanted = {name.strip() for name in arguments.scenarios.split(",")}
-        scenarios = [s for s in scenarios if s.name in wanted]
+    arguments, scenarios = rounds.arguments(argv, "bench/peer_rounds.py", __doc__, 3, SCENARIOS)
     found = {c.name: c for c in all_contenders()}
     contenders = [found[name] for name in CONTENDERS]
     wrk = install.ensure_wrk()
-    samples = run_rounds(contenders, scenarios, arguments.rounds, arguments.duration, wrk)
+    samples = rounds.run_rounds(contenders, scenarios, arguments.rounds, arguments.duration, wrk)
     text = report.own_section(
         BEGIN,
         END,
@@ -80,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Server CPU per request under wrk -t1 -c32, {arguments.rounds} rounds, each contender "
         f"once per round (2 s warm-up + {arguments.duration} s timed per scenario): median "
         f"round and range; each ratio is the peer's median ÷ the Kite app's, with the range of "
-        f"the per-round ratios. Run at commit `{commit()}`, "
-        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
+        f"the per-round ratios. {rounds.stamp()}",
         table(scenarios, samples),
     )
     print(text)

@@ -21,15 +21,12 @@ keeps; `--output` writes it elsewhere.
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import time
 from pathlib import Path
 
-from harness import install, report
+from harness import install, report, rounds
 from harness.contenders import all_contenders
-from harness.paths import RESULTS
-from harness.rounds import Samples, commit, ratio_cell, run_rounds
+from harness.rounds import Samples, ratio_cell
 from harness.scenarios import ENDPOINT, SCENARIOS, Scenario
 
 BEGIN, END = "<!-- plain-cost: begin (bench/plain_cost.py) -->", "<!-- plain-cost: end -->"
@@ -51,30 +48,21 @@ def table(scenarios: list[Scenario], samples: dict[tuple[str, str], Samples]) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench/plain_cost.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds, each app once (5)")
-    parser.add_argument("--duration", type=int, default=6, help="seconds timed per scenario (6)")
-    parser.add_argument("--scenarios", default="", help="comma-separated; all by default")
-    parser.add_argument("--output", default=str(RESULTS), help="bench/RESULTS.md")
-    arguments = parser.parse_args(argv)
     # The six of bench/run, and a plain endpoint handler (the peers have none to compare).
-    scenarios = [*SCENARIOS, ENDPOINT]
-    if arguments.scenarios:
-        wanted = {name.strip() for name in arguments.scenarios.split(",")}
-        scenarios = [s for s in scenarios if s.name in wanted]
+    arguments, scenarios = rounds.arguments(
+        argv, "bench/plain_cost.py", __doc__, 5, [*SCENARIOS, ENDPOINT]
+    )
     found = {c.name: c for c in all_contenders()}
     contenders = [found[name] for name in PAIR]
     wrk = install.ensure_wrk()
-    samples = run_rounds(contenders, scenarios, arguments.rounds, arguments.duration, wrk)
-    rounds = arguments.rounds
+    samples = rounds.run_rounds(contenders, scenarios, arguments.rounds, arguments.duration, wrk)
     text = report.own_section(
         BEGIN,
         END,
         "What plain functions cost, in alternating rounds (bench/plain_cost.py)",
-        f"kite-plain against its async twin under wrk -t1 -c32, {rounds} rounds alternating "
-        f"between the two (2 s warm-up + {arguments.duration} s timed per scenario); server "
-        f"CPU per request, median round and range. Run at commit `{commit()}`, "
-        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
+        f"kite-plain against its async twin under wrk -t1 -c32, {arguments.rounds} rounds "
+        f"alternating between the two (2 s warm-up + {arguments.duration} s timed per "
+        f"scenario); server CPU per request, median round and range. {rounds.stamp()}",
         table(scenarios, samples),
     )
     print(text)

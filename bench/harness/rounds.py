@@ -6,12 +6,15 @@ process group, as bench/run reads it."""
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from harness.contenders import Contender, Running, cpu_seconds, serving
+from harness.paths import RESULTS
 from harness.scenarios import Scenario
 from harness.wrk import timed_round
 
@@ -60,9 +63,26 @@ def run_rounds(
     return samples
 
 
-def commit() -> str:
+def arguments(
+    argv: list[str] | None, prog: str, doc: str, rounds: int, scenarios: Sequence[Scenario]
+) -> tuple[argparse.Namespace, list[Scenario]]:
+    """The options every alternating-rounds script takes, and the scenarios asked for (of
+    `scenarios`; all of them by default)."""
+    parser = argparse.ArgumentParser(prog=prog, description=" ".join(doc.split("\n\n")[0].split()))
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"rounds ({rounds})")
+    parser.add_argument("--duration", type=int, default=6, help="seconds timed per scenario (6)")
+    parser.add_argument("--scenarios", default="", help="comma-separated; all by default")
+    parser.add_argument("--output", default=str(RESULTS), help="bench/RESULTS.md")
+    parsed = parser.parse_args(argv)
+    wanted = {name.strip() for name in parsed.scenarios.split(",") if name.strip()}
+    return parsed, [s for s in scenarios if not wanted or s.name in wanted]
+
+
+def stamp() -> str:
+    """Which code was measured, and when: for a section's text."""
     run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return run.stdout.strip() or "?"
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    return f"Run at commit `{run.stdout.strip() or '?'}`, {when} UTC."
 
 
 def _cpu(running: Running) -> tuple[float]:

@@ -69,9 +69,9 @@ async def respond(app: Site, scope: Scope, receive: Receive, send: Send) -> None
     finally:
         # Uploaded files are temporary files: close them once the response is sent (a
         # streamed response may still read one), not whenever they are garbage-collected.
-        # Taken out of the scope, which the request holds: a cycle left for the collector
-        # would leave every request to the garbage collector (docs/architecture.md, "Calm
-        # tails").
+        # Taken out of the scope, which the request holds in turn: left there, the two make
+        # a reference cycle, and every request garbage for the collector to find
+        # (docs/architecture.md, "Calm tails").
         request = scope.pop(_REQUEST_KEY, None)
         if request is not None:
             await request.close()
